@@ -1,0 +1,261 @@
+"""Mentions of people with their posts, organisations, states and places in one document.
+
+A person's post comes from the words before the name ("the CSTO Acting Secretary General
+Valery Semerikov"), an apposition before it ("the Executive Director of ..., Michelle Koninks")
+or after it ("Antonio Guterres, the UN Secretary-General"). Later mentions by post alone,
+surname or pronoun are resolved to the person (see resolve.py).
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from ..records import Mention
+from .gazetteer import default_gazetteer
+from .names import name_rules, strip_the
+from .resolve import resolve_mentions
+
+CONNECTORS = {"of", "for", "on", "the", "-", "–", "—", "and", "'s", "in", "to"}
+DASHES = {"-", "–", "—"}
+AGREEMENT_WORDS = {"memorandum", "roadmap", "road map", "treaty", "agreement", "strategy",
+                   "declaration", "convention", "charter", "protocol", "accord"}
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    gaz = default_gazetteer()
+    sent_of = {}
+    for i, sent in enumerate(doc.sents):
+        for tok in sent:
+            sent_of[tok.i] = i
+    mentions: list[Mention] = []
+    used_titles: set[int] = set()
+    for ent in doc.ents:
+        label = ent.label_
+        sent = sent_of.get(ent.start)
+        if label == "PERSON":
+            title_span, org = _post_for(doc, ent, gaz)
+            if title_span is not None:
+                used_titles.update(range(title_span[0], title_span[1]))
+            mentions.append(_person(doc, ent, title_span, org, sent))
+        elif label in {"ORG", "GPE", "LOC", "NORP", "FAC"}:
+            mention = _named(doc, ent, gaz, sent)
+            if mention is not None:
+                mentions.append(mention)
+        elif label in {"LAW", "WORK_OF_ART"} and _is_agreement(ent.text):
+            mentions.append(Mention(ent.start_char, ent.end_char, ent.text, "AGREEMENT",
+                                    strip_the(ent.text), sentence=sent))
+    # posts without a name ("the CSTO Acting Secretary General"): candidates for resolution
+    for ent in doc.ents:
+        if ent.label_ == "TITLE" and ent.start not in used_titles:
+            start, end = _extend_post(doc, ent.start, ent.end)
+            org = _org_in(doc, start, end, gaz)
+            text = doc[start:end].text
+            mentions.append(Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]),
+                                    text, "PERSON", "", entity_id="?",
+                                    title=_title_text(doc, start, end, org),
+                                    org=org["name"] if org else None,
+                                    sentence=sent_of.get(start), via="post"))
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    return resolve_mentions(doc, mentions, gaz)
+
+
+def _is_agreement(text: str) -> bool:
+    lower = text.lower()
+    return any(word in lower for word in AGREEMENT_WORDS)
+
+
+def _person(doc: Doc, ent: Span, title_span, org, sent) -> Mention:
+    title = _title_text(doc, *title_span, org) if title_span else None
+    return Mention(ent.start_char, ent.end_char, ent.text, "PERSON", _clean_name(ent.text),
+                   title=title, org=org["name"] if org else None, sentence=sent)
+
+
+def _clean_name(text: str) -> str:
+    words = [w for w in text.replace("\n", " ").split() if w.rstrip(".") not in
+             {"Mr", "Mrs", "Ms", "Dr", "H.E."}]
+    return " ".join(words).strip(" ,")
+
+
+def _named(doc: Doc, ent: Span, gaz, sent) -> Mention | None:
+    text = ent.text.strip()
+    label = ent.label_
+    if label == "NORP":
+        country = gaz.country(text)
+        if country is None:
+            return None
+        return Mention(ent.start_char, ent.end_char, text, "GPE", country["name"],
+                       sentence=sent, via="demonym")
+    if label in {"GPE", "LOC", "FAC"}:
+        country = gaz.country(text)
+        if country is not None:
+            return Mention(ent.start_char, ent.end_char, text, "GPE", country["name"],
+                           sentence=sent)
+        org = gaz.org(text)
+        if org is not None:
+            return Mention(ent.start_char, ent.end_char, text, "ORG", org["name"],
+                           org=_parent_name(gaz, org), sentence=sent)
+        place = gaz.place(text)
+        return Mention(ent.start_char, ent.end_char, text, "LOC",
+                       place["name"] if place else strip_the(text), sentence=sent)
+    # ORG
+    org = gaz.org(text)
+    if org is not None:
+        return Mention(ent.start_char, ent.end_char, text, "ORG", org["name"],
+                       org=_parent_name(gaz, org), sentence=sent,
+                       via="acronym" if text.isupper() else "name")
+    country = gaz.country(text)
+    if country is not None:
+        return Mention(ent.start_char, ent.end_char, text, "GPE", country["name"], sentence=sent)
+    if len(text) < 2 or text.lower() in {"un cooperation"}:
+        return None
+    return Mention(ent.start_char, ent.end_char, text, "ORG", strip_the(text), sentence=sent)
+
+
+def _parent_name(gaz, org: dict) -> str | None:
+    parents = gaz.parents(org["id"])
+    return parents[-1]["name"] if parents else None
+
+
+# --- posts -------------------------------------------------------------------------------
+
+def _post_token(tok) -> bool:
+    """Can this token be part of a post phrase?"""
+    if tok.ent_type_ in {"TITLE", "ORG", "GPE", "NORP", "LOC"}:
+        return True
+    if tok.lower_ in CONNECTORS:
+        return True
+    return tok.text[:1].isupper() and tok.is_alpha and tok.ent_type_ not in {"PERSON", "DATE"}
+
+
+def _extend_post(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Grow a TITLE span to its pre-modifiers and its "of ..." / "for ..." complement."""
+    sent = doc[start].sent
+    i = start
+    while i - 1 >= sent.start and doc[i - 1].ent_type_ in {"ORG", "GPE", "NORP", "TITLE"}:
+        i -= 1
+    j = end
+    while j < sent.end and _post_token(doc[j]) and doc[j].ent_type_ != "PERSON":
+        if doc[j].lower_ == "and" and not _and_inside_post(doc, j):
+            break
+        if doc[j].lower_ in {"in", "to", "on"} and doc[j].ent_type_ == "":
+            break
+        if doc[j].ent_type_ == "TITLE" and doc[j].ent_iob_ == "B" and j > end \
+                and doc[j - 1].lower_ not in DASHES:
+            break
+        j += 1
+    while j > end and doc[j - 1].lower_ in CONNECTORS:
+        j -= 1
+    return i, j
+
+
+def _and_inside_post(doc: Doc, j: int) -> bool:
+    """'Political and Peacebuilding Affairs' is one post; 'Semerikov and the Deputy' is not."""
+    if j + 1 >= len(doc) or j == 0:
+        return False
+    left, right = doc[j - 1], doc[j + 1]
+    return (left.text[:1].isupper() and right.text[:1].isupper() and right.lower_ != "the"
+            and right.ent_type_ not in {"TITLE", "PERSON"})
+
+
+def _post_for(doc: Doc, ent: Span, gaz):
+    """The post phrase governing a person's name, as token offsets, and its organisation."""
+    sent = ent.sent
+    # before the name, possibly across an apposition comma
+    j = ent.start
+    if j - 1 >= sent.start and doc[j - 1].text == ",":
+        j -= 1
+    i = j
+    while i - 1 >= sent.start and _post_token(doc[i - 1]) and doc[i - 1].ent_type_ != "PERSON":
+        if doc[i - 1].lower_ == "and" and not _and_inside_post(doc, i - 1):
+            break
+        if doc[i - 1].lower_ in {"in", "to", "on"} and doc[i - 1].ent_type_ == "":
+            break
+        i -= 1
+    while i < j and (doc[i].lower_ in CONNECTORS or doc[i].ent_type_ == "" and
+                     not doc[i].text[:1].isupper()):
+        i += 1
+    has_title = any(doc[k].ent_type_ == "TITLE" for k in range(i, j))
+    if has_title:
+        # the post starts at its first title word or the body/state right before it
+        first_title = next(k for k in range(i, j) if doc[k].ent_type_ == "TITLE")
+        k = first_title
+        while k - 1 >= i and doc[k - 1].ent_type_ in {"ORG", "GPE", "NORP"}:
+            k -= 1
+        start = k
+        end = j
+        if j < ent.start or doc[end - 1].text == ",":
+            end = j
+        org = _org_in(doc, start, end, gaz)
+        return (start, end), org
+    # after the name: "Antonio Guterres, the UN Secretary-General"
+    k = ent.end
+    if k < sent.end and doc[k].text == ",":
+        k += 1
+        if k < sent.end and doc[k].lower_ == "the":
+            k += 1
+        s = k
+        while k < sent.end and doc[k].ent_type_ in {"ORG", "GPE", "NORP"}:
+            k += 1
+        if k < sent.end and doc[k].ent_type_ == "TITLE":
+            start, end = _extend_post(doc, k, _ent_end(doc, k))
+            start = min(start, s)
+            org = _org_in(doc, start, end, gaz)
+            return (start, end), org
+    return None, None
+
+
+def _ent_end(doc: Doc, i: int) -> int:
+    j = i + 1
+    while j < len(doc) and doc[j].ent_iob_ == "I":
+        j += 1
+    return j
+
+
+def _org_in(doc: Doc, start: int, end: int, gaz) -> dict | None:
+    """The organisation (or state) a post belongs to: after 'of', else before the title."""
+    spans = [e for e in doc.ents if e.start >= start and e.end <= end
+             and e.label_ in {"ORG", "GPE", "NORP", "LOC"}]
+    if not spans:
+        return None
+    after_of = [e for e in spans if e.start > start and doc[e.start - 1].lower_ in {"of", "the"}
+                and any(doc[t].lower_ == "of" for t in range(max(start, e.start - 2), e.start))]
+    # the whole complement may name one body ("Executive Directorate of the ... Council")
+    if after_of:
+        first = after_of[0]
+        whole = doc[first.start:end].text
+        found = gaz.org(whole) or gaz.org(first.text) or gaz.country(first.text)
+        if found:
+            return found
+    for span in spans:
+        found = gaz.org(span.text) or gaz.country(span.text)
+        if found:
+            return found
+    return {"id": None, "name": strip_the(spans[0].text)}
+
+
+def _title_text(doc: Doc, start: int, end: int, org: dict | None) -> str:
+    """The post as words: pre-modifying body or state and a trailing 'of <body>' dropped."""
+    toks = list(doc[start:end])
+    while toks and toks[0].ent_type_ in {"ORG", "GPE", "NORP"} and toks[0].ent_iob_ != "" \
+            and any(t.ent_type_ == "TITLE" for t in toks):
+        if toks[0].ent_type_ == "TITLE":
+            break
+        toks = toks[1:]
+    has_dash = any(t.text in DASHES for t in toks)
+    if not has_dash:
+        # "Executive Director of the Executive Directorate ..." -> "Executive Director"
+        for n, tok in enumerate(toks):
+            if tok.lower_ == "of" and n + 1 < len(toks):
+                rest = toks[n + 1:]
+                if rest and rest[0].lower_ == "the":
+                    rest = rest[1:]
+                if rest and rest[0].ent_type_ in {"ORG", "GPE"}:
+                    toks = toks[:n]
+                    break
+    while toks and (toks[-1].lower_ in CONNECTORS or toks[-1].text == ","):
+        toks = toks[:-1]
+    if not toks:
+        return ""
+    return doc[toks[0].i:toks[-1].i + 1].text.replace("\n", " ").strip()
+
+
+__all__ = ["find_mentions", "name_rules"]

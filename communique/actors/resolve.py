@@ -1,0 +1,129 @@
+"""Within one document: later mentions by surname, post alone or pronoun resolved to the person."""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from ..ids import content_id
+from ..records import Mention
+from .names import name_rules
+
+UNRESOLVED = "?"
+
+
+def person_id(name: str) -> str:
+    return content_id("PERSON", name.lower(), prefix="ent_")
+
+
+def norm_title(title: str | None) -> str:
+    if not title:
+        return ""
+    text = title.lower().replace("secretary-general", "secretary general")
+    text = re.sub(r"[\s\-–—]+", " ", text)
+    return text.strip()
+
+
+def _titles_match(post: str, known: str) -> bool:
+    """'Acting Secretary General' matches itself; 'Secretary' matches 'Secretary of State'."""
+    if not post or not known:
+        return False
+    if post == known:
+        return True
+    return known.startswith(post + " ") or post.startswith(known + " ") \
+        or known.endswith(" " + post)
+
+
+def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
+    people: dict[str, Mention] = {}   # canonical full name -> first mention with the most detail
+    named = [m for m in mentions if m.type == "PERSON" and m.entity_id != UNRESOLVED]
+    for m in sorted(named, key=lambda m: -len(m.name.split())):
+        full = _full_name_for(m.name, people)
+        if full is None:
+            people[m.name] = m
+        else:
+            known = people[full]
+            if not known.title and m.title:
+                known.title, known.org = m.title, m.org
+    out: list[Mention] = []
+    for m in mentions:
+        if m.type != "PERSON":
+            out.append(m)
+            continue
+        if m.entity_id != UNRESOLVED:
+            full = _full_name_for(m.name, people) or m.name
+            known = people.get(full)
+            m.name = full
+            m.entity_id = person_id(full)
+            if m.name != m.text and m.via == "name" and len(m.text.split()) == 1:
+                m.via = "surname"
+            if known is not None and not m.title and known.title:
+                m.title, m.org = known.title, known.org
+            out.append(m)
+            continue
+        person = _person_for_post(m, people, mentions)
+        if person is not None:
+            m.name = person.name
+            m.entity_id = person_id(person.name)
+            if not m.org:
+                m.org = person.org
+            out.append(m)
+    out.extend(_pronouns(doc, out))
+    out.sort(key=lambda m: (m.start, -m.end))
+    return out
+
+
+def _full_name_for(name: str, people: dict[str, Mention]) -> str | None:
+    if name in people:
+        return name
+    words = name.split()
+    if not words:
+        return None
+    for full in people:
+        full_words = full.split()
+        if len(full_words) > len(words) and full_words[-len(words):] == words:
+            return full
+    return None
+
+
+def _person_for_post(post: Mention, people: dict[str, Mention],
+                     mentions: list[Mention]) -> Mention | None:
+    title = norm_title(post.title)
+    candidates = []
+    for person in people.values():
+        if _titles_match(title, norm_title(person.title)) and \
+                (not post.org or not person.org or post.org == person.org):
+            candidates.append(person)
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        before = [m for m in mentions if m.type == "PERSON" and m.start < post.start
+                  and m.name in {c.name for c in candidates}]
+        if before:
+            return people[before[-1].name]
+    return None
+
+
+def _pronouns(doc: Doc, resolved: list[Mention]) -> list[Mention]:
+    """'he'/'she' as a subject: the latest person mentioned before, within three sentences."""
+    pronouns = name_rules()["pronouns"]
+    sent_no = {}
+    for i, sent in enumerate(doc.sents):
+        for tok in sent:
+            sent_no[tok.i] = i
+    people = [m for m in resolved if m.type == "PERSON"]
+    extra = []
+    for tok in doc:
+        if tok.lower_ not in pronouns or tok.dep_ not in {"nsubj", "nsubjpass", "poss"}:
+            continue
+        before = [m for m in people if m.end <= tok.idx]
+        if not before:
+            continue
+        target = before[-1]
+        here = sent_no.get(tok.i, 0)
+        if target.sentence is not None and here - target.sentence > 3:
+            continue
+        extra.append(Mention(tok.idx, tok.idx + len(tok), tok.text, "PERSON", target.name,
+                             entity_id=target.entity_id, title=target.title, org=target.org,
+                             sentence=here, via="pronoun"))
+    return extra

@@ -1,0 +1,243 @@
+"""The `communique` command: a thin layer over the Python API."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+
+from .errors import CommuniqueError
+
+FORMATS = click.Choice(["table", "jsonl", "csv"])
+
+
+def _fail(exc: CommuniqueError) -> None:
+    click.secho(f"error: {exc.message}", fg="red", err=True)
+    if exc.hint:
+        click.echo(f"hint: {exc.hint}", err=True)
+    sys.exit(2)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CommuniqueError as exc:
+            _fail(exc)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="communique")
+def main() -> None:
+    """Event data from official news: who did what with whom, when, where, with evidence."""
+
+
+def _inputs(paths, input_path, published):
+    from .ingest import read_inputs
+    sources = list(paths) + ([input_path] if input_path else [])
+    if not sources:
+        raise CommuniqueError("no input given", "pass files, a directory, '-' for stdin, "
+                              "or --input corpus.jsonl")
+    stdin = sys.stdin if "-" in sources else None
+    return read_inputs(sources, published=published, stdin=stdin)
+
+
+def _event_row(ev) -> dict:
+    who = "; ".join(p.name for p in ev.actors)
+    whom = "; ".join(p.name for p in ev.recipients)
+    when = ev.when.start or ""
+    if ev.when.end and ev.when.end != ev.when.start:
+        when += f"..{ev.when.end}"
+    return {"id": ev.id, "type": ev.type, "mode": ev.mode or "", "status": ev.status,
+            "when": when, "where": ev.where.name if ev.where else "", "actors": who,
+            "recipients": whom, "evidence": ev.evidence.text}
+
+
+def _print_events(events, fmt: str, out=None) -> None:
+    out = out or sys.stdout
+    if fmt == "jsonl":
+        for ev in events:
+            out.write(json.dumps(ev.to_dict(), ensure_ascii=False) + "\n")
+        return
+    rows = [_event_row(ev) for ev in events]
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=["id", "type", "mode", "status", "when", "where",
+                                                 "actors", "recipients", "evidence"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(show_lines=False)
+    for col in ("type", "mode", "status", "when", "where", "actors", "recipients", "evidence"):
+        table.add_column(col, overflow="fold", max_width=60 if col == "evidence" else 28)
+    for row in rows:
+        table.add_row(*(row[c] for c in ("type", "mode", "status", "when", "where", "actors",
+                                         "recipients")), row["evidence"][:160])
+    Console(file=out).print(table)
+    Console(file=out).print(f"{len(rows)} events")
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--input", "input_path", help="A JSONL corpus: one {id, text, published, url, title} a line.")
+@click.option("--published", help="Publication date YYYY-MM-DD: sets the date of files and stdin; of corpus rows that give none.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def extract(paths, input_path, published, fmt):
+    """Print the events of files, directories or '-' (stdin); needs no database."""
+    from .extract import Extractor
+    from .ingest import Skipped
+    extractor = Extractor()
+    skipped = failed = 0
+    documents = []
+    for item in _inputs(paths, input_path, published):
+        if isinstance(item, Skipped):
+            skipped += 1
+            click.echo(f"skipped {item.source}: {item.reason} {item.detail or ''}".rstrip(), err=True)
+        else:
+            documents.append(item)
+    events = []
+    for result in extractor.extract_many(documents):
+        if result.error:
+            failed += 1
+            click.echo(f"failed {result.document.source}: {result.error}", err=True)
+        events.extend(result.events)
+        if fmt == "jsonl":
+            _print_events(result.events, fmt)
+    if fmt != "jsonl":
+        _print_events(events, fmt)
+    if skipped or failed:
+        click.echo(f"{len(documents)} documents, {skipped} skipped, {failed} failed", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--input", "input_path", help="A JSONL corpus file.")
+@click.option("--db", default="communique.duckdb", show_default=True)
+@click.option("--published", help="Publication date YYYY-MM-DD: sets the date of files and stdin; of corpus rows that give none.")
+def ingest(paths, input_path, db, published):
+    """Extract events from the inputs into the store."""
+    from .pipeline_run import ingest_inputs
+    from rich.progress import Progress
+    with Progress(transient=True) as progress:
+        task = progress.add_task("ingesting", total=None)
+        summary = ingest_inputs(_inputs(paths, input_path, published), db,
+                                on_item=lambda: progress.advance(task))
+    for key, value in summary["outcomes"].items():
+        click.echo(f"{key:>10}: {value}")
+    for reason, n in summary["reasons"].items():
+        click.echo(f"  skipped ({reason}): {n}")
+    click.echo(f"events stored: {summary['events']}  (store: {db})")
+    sys.exit(1 if summary["outcomes"].get("failed") else 0)
+
+
+def _store(db: str, read_only: bool = True):
+    from .store import Store
+    return Store(db, read_only=read_only)
+
+
+@main.command()
+@click.option("--db", default="communique.duckdb", show_default=True)
+@click.option("--actor")
+@click.option("--type", "etype")
+@click.option("--status")
+@click.option("--since")
+@click.option("--until")
+@click.option("--text")
+@click.option("--limit", default=100, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def events(db, actor, etype, status, since, until, text, limit, fmt):
+    """List stored events with filters."""
+    with _store(db) as store:
+        found = store.events(actor=actor, type=etype, status=status, since=since, until=until,
+                             text=text, limit=limit)
+    _print_events(found, fmt)
+
+
+@main.command()
+@click.argument("event_id")
+@click.option("--db", default="communique.duckdb", show_default=True)
+def show(event_id, db):
+    """One event with its evidence in its paragraph."""
+    with _store(db) as store:
+        event = store.event(event_id)
+        context = store.evidence_context(event_id) if event else None
+    if event is None:
+        raise CommuniqueError(f"no event {event_id!r} in {db}",
+                              "list ids with `communique events --format jsonl`")
+    click.echo(json.dumps(event.to_dict(), ensure_ascii=False, indent=1))
+    if context:
+        para = context["paragraph"]
+        s, e = context["evidence_start"], context["evidence_end"]
+        click.echo("\n" + para[:s] + click.style(para[s:e], bold=True, underline=True) + para[e:])
+
+
+@main.command()
+@click.argument("gold_dirs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--details/--no-details", default=False, help="Show every match and miss.")
+def evaluate(gold_dirs, fmt, details):
+    """Score extraction against gold files (communique-gold/1)."""
+    from .evaluate.score import evaluate_dirs, format_report
+    report = evaluate_dirs(gold_dirs)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=1))
+    else:
+        click.echo(format_report(report, details=details))
+
+
+@main.command()
+@click.option("--input", "input_path", help="Texts to run on (any input communique reads); "
+              "default: the seed and the project's fixtures.")
+@click.option("--limit", default=200, show_default=True)
+@click.option("--repeat", default=1, show_default=True)
+def bench(input_path, limit, repeat):
+    """Throughput and peak memory of the whole pipeline against bare spaCy."""
+    from .bench.run import format_bench, run_bench
+    click.echo(format_bench(run_bench(input_path, limit=limit, repeat=repeat)))
+
+
+@main.command("time")
+@click.argument("path")
+@click.option("--anchor", help="Anchor date YYYY-MM-DD (publication date).")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
+def time_cmd(path, anchor, fmt):
+    """Temporal expressions of a file with their normalised values."""
+    from .time import time_command
+    text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    for row in time_command(text, anchor):
+        if fmt == "jsonl":
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            click.echo(f"{row['start']:>6} {row['end']:>6}  {row['type']:<9} "
+                       f"{str(row.get('value')):<22} {row['text']}")
+
+
+@main.command("evaluate-time")
+@click.argument("path")
+def evaluate_time(path):
+    """Value F1 and extent F1 on TimeML (TBAQ) or TIMEX2 (WikiWars) files."""
+    from .evaluate.timeml import evaluate_timeml
+    click.echo(json.dumps(evaluate_timeml(path), indent=1, default=str))
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--db", default="communique.duckdb", show_default=True)
+def people(name, db):
+    """People with their posts and the dates they were seen in them."""
+    with _store(db) as store:
+        for person in store.people(name=name):
+            click.echo(person["name"])
+            for post in person["posts"]:
+                org = f", {post['org']}" if post.get("org") else ""
+                seen = post.get("first_seen") or ""
+                if post.get("last_seen") and post.get("last_seen") != seen:
+                    seen += f"..{post['last_seen']}"
+                click.echo(f"    {post['title']}{org}  {seen}".rstrip())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+"""From frames to event records: dates, places, topics, the implied side, one event once."""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from ..actors.gazetteer import default_gazetteer
+from ..records import Event, Evidence, Mention, Participant, Timex, When, Where
+from .arguments import MentionIndex, frame_sides
+from .detect import Frame, find_frames
+from .lexicon import load_lexicon
+from .modality import mode_of, status_of
+
+
+def find_events(doc: Doc) -> list[Event]:
+    context = doc._.context or {}
+    mentions: list[Mention] = doc._.mentions or []
+    timexes: list[Timex] = doc._.timexes or []
+    published = context.get("published")
+    index = MentionIndex(doc, mentions)
+    articles = _article_ranges(doc, context.get("articles") or [])
+    sentences = list(doc.sents)
+    sent_no = {s.start: n for n, s in enumerate(sentences)}
+    drafts = []
+    for frame in find_frames(doc):
+        sent = frame.trigger.sent
+        article = _article_of(articles, sent.start_char)
+        actors, recipients = frame_sides(frame, index)
+        when = _date_for(frame, sent, timexes, drafts, article, published)
+        status = status_of(frame, date_start=when.start, published=published)
+        etype = frame.type
+        if frame.single_side_type and len(actors) + len(recipients) <= 1 and not _joint(sent):
+            etype = frame.single_side_type
+        drafts.append({
+            "frame": frame, "article": article, "actors": actors, "recipients": recipients,
+            "when": when, "status": status, "type": etype,
+            "sentence": sent_no.get(sent.start, 0), "sent": sent,
+            "where": _place_for(frame, sent, index),
+            "topics": _topics(frame, sent),
+        })
+    _add_implied_sides(drafts, articles, mentions, doc)
+    drafts = _merge(drafts, articles)
+    _inherit_places(drafts)
+    return [_to_event(d, doc, context) for d in drafts]
+
+
+# --- articles and the protagonist ----------------------------------------------------------
+
+def _article_ranges(doc: Doc, articles: list) -> list[dict]:
+    out = []
+    for a in articles:
+        a = a if isinstance(a, dict) else a.to_dict()
+        out.append(a)
+    if not out:
+        out.append({"index": 0, "start": 0, "end": len(doc.text), "title": None,
+                    "body_start": 0})
+    return out
+
+
+def _article_of(articles: list[dict], char: int) -> dict:
+    for a in articles:
+        if a["start"] <= char < a["end"]:
+            return a
+    return articles[-1]
+
+
+def _protagonist(article: dict, mentions: list[Mention]) -> Mention | None:
+    """Whom a story is about: the first person of its title or first sentences, else a body."""
+    inside = [m for m in mentions if article["start"] <= m.start < article["end"]
+              and m.entity_id and m.entity_id != "?"]
+    body_start = article.get("body_start") or article["start"]
+    head = [m for m in inside if m.start < body_start + 600]
+    for kinds in (("PERSON",), ("ORG", "GPE")):
+        for m in head:
+            if m.type in kinds:
+                return m
+    return None
+
+
+def _add_implied_sides(drafts: list[dict], articles: list[dict], mentions: list[Mention],
+                       doc: Doc) -> None:
+    """'A meeting was held with X': the other side is the story's protagonist."""
+    cache: dict[int, Mention | None] = {}
+    for d in drafts:
+        if d["actors"] or d["type"] not in {"CONSULT", "SUPPORT", "AGREE", "COOPERATE"}:
+            continue
+        if not d["recipients"] and d["type"] == "CONSULT" and d["frame"].via != "light":
+            continue
+        idx = d["article"]["index"]
+        if idx not in cache:
+            cache[idx] = _protagonist(d["article"], mentions)
+        hero = cache[idx]
+        if hero is None:
+            continue
+        if hero.entity_id in {m.entity_id for m in d["recipients"]}:
+            continue
+        d["actors"] = [Mention(hero.start, hero.end, hero.text, hero.type, hero.name,
+                               entity_id=hero.entity_id, title=hero.title, org=hero.org,
+                               sentence=hero.sentence, via="implied")]
+
+
+# --- dates -------------------------------------------------------------------------------
+
+def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict],
+              article: dict, published: str | None) -> When:
+    own = [t for t in timexes if sent.start_char <= t.start < sent.end_char
+           and t.type == "DATE" and t.value and not t.error
+           and t.value[:1].isdigit()]
+    if own:
+        anchor = frame.trigger.idx
+        ancestors = {a.i for a in frame.trigger.ancestors} | {frame.trigger.i}
+        if frame.noun is not None:
+            ancestors |= {frame.noun.i} | {a.i for a in frame.noun.ancestors}
+
+        def attached(t: Timex) -> bool:
+            span = sent.doc.char_span(t.start, t.end, alignment_mode="expand")
+            return span is not None and span.root.head.i in ancestors | _prep_heads(span)
+
+        best = sorted(own, key=lambda t: (not attached(t), abs(t.start - anchor)))[0]
+        return _when_from(best)
+    for d in reversed(drafts):
+        if d["article"] is article and d["when"].start and \
+                _same_paragraph(sent.doc, d["sent"], sent):
+            w = d["when"]
+            return When(w.start, w.end, w.precision, "text", w.text, w.approximate)
+    if published:
+        return When(published, published, "day", "publication", None)
+    return When()
+
+
+def _prep_heads(span: Span) -> set[int]:
+    root = span.root
+    if root.head.dep_ == "prep":
+        return {root.head.head.i}
+    return set()
+
+
+def _when_from(t: Timex) -> When:
+    start, end = t.range
+    precision = t.precision if t.precision != "none" else _precision(start)
+    return When(start, end or start, precision, "text", t.text)
+
+
+def _precision(value: str | None) -> str:
+    if not value:
+        return "none"
+    return {10: "day", 7: "month", 4: "year"}.get(len(value), "none")
+
+
+def _same_paragraph(doc: Doc, a: Span, b: Span) -> bool:
+    between = doc.text[a.start_char:b.start_char]
+    return "\n" not in between.strip("\n") if a.start_char <= b.start_char else False
+
+
+# --- places and topics -------------------------------------------------------------------
+
+def _place_for(frame: Frame, sent: Span, index: MentionIndex) -> Mention | None:
+    heads = {frame.trigger.i}
+    if frame.noun is not None:
+        heads.add(frame.noun.i)
+        heads.add(frame.noun.head.i)
+    for tok in sent:
+        if tok.dep_ == "pobj" and tok.head.lower_ in {"in", "at", "to"} and tok.head.head.i in heads:
+            for m in index.by_token.get(tok.i, []):
+                if m.type in {"LOC", "GPE"}:
+                    return m
+    return None
+
+
+def _topics(frame: Frame, sent: Span) -> list[str]:
+    lex = load_lexicon()
+    topics = []
+    for tok in sent:
+        if tok.lemma_.lower() in lex.words("topic_verbs"):
+            for obj in tok.children:
+                if obj.dep_ in {"dobj", "nsubjpass"}:
+                    topics.append(_phrase(obj))
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in {"on", "to"}:
+                    topics += [_phrase(o) for o in prep.children if o.dep_ == "pobj"]
+    noun = frame.noun
+    if noun is not None:
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ in lex.words("topic_preps"):
+                topics += [_phrase(o) for o in prep.children if o.dep_ == "pobj"]
+    return [t for t in dict.fromkeys(topics) if t]
+
+
+def _phrase(tok) -> str:
+    toks = [t for t in tok.subtree]
+    text = tok.doc[toks[0].i:toks[-1].i + 1].text.replace("\n", " ").strip(" ,.")
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text if len(text) <= 120 else text[:117].rsplit(" ", 1)[0] + "..."
+
+
+def _joint(sent: Span) -> bool:
+    return any(t.lower_ in {"joint", "jointly", "together", "combined", "allied"} for t in sent)
+
+
+# --- one event once ----------------------------------------------------------------------
+
+def _merge(drafts: list[dict], articles: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for d in drafts:
+        target = None
+        for prev in reversed(out):
+            if prev["article"]["index"] != d["article"]["index"] or prev["type"] != d["type"]:
+                continue
+            if _same_event(prev, d):
+                target = prev
+                break
+        if target is None:
+            out.append(d)
+            continue
+        for key in ("actors", "recipients"):
+            ids = {m.entity_id for m in target["actors"] + target["recipients"]}
+            target[key] += [m for m in d[key] if m.entity_id not in ids]
+        if not target["when"].start and d["when"].start:
+            target["when"] = d["when"]
+        target.setdefault("also", []).append(d)
+    return out
+
+
+def _same_event(a: dict, b: dict) -> bool:
+    ids_a = {m.entity_id for m in a["actors"] + a["recipients"] if m.via != "implied"}
+    ids_b = {m.entity_id for m in b["actors"] + b["recipients"] if m.via != "implied"}
+    if a["when"].start and b["when"].start and a["when"].start != b["when"].start:
+        return False
+    if a["status"] != b["status"]:
+        return False
+    # a headline and its body sentence, or a sentence that goes on about the same act
+    headline = _in_title(a)
+    if ids_a and ids_b:
+        return bool(ids_a & ids_b) and (headline or ids_a <= ids_b or ids_b <= ids_a) \
+            and (headline or b["sentence"] - a["sentence"] <= 1)
+    return b["sentence"] - a["sentence"] <= 1 and (not ids_a or not ids_b) and \
+        a["type"] not in {"CONSULT"}
+
+
+def _in_title(d: dict) -> bool:
+    art = d["article"]
+    body = art.get("body_start") or art["start"]
+    return d["sent"].start_char < body
+
+
+def _inherit_places(drafts: list[dict]) -> None:
+    """Events of a stay share its place: 'was in New York from 24 to 27 September'."""
+    stays = [d for d in drafts if d["where"] is not None and d["when"].start]
+    for d in drafts:
+        if d["where"] is not None or not d["when"].start:
+            continue
+        for stay in stays:
+            if stay["article"] is d["article"] and \
+                    stay["when"].start[:10] <= d["when"].start[:10] <= (stay["when"].end or "")[:10]:
+                d["where"] = stay["where"]
+                break
+
+
+# --- records -----------------------------------------------------------------------------
+
+def _participant(m: Mention) -> Participant:
+    return Participant(m.name, m.type, m.entity_id, m.text, m.start, m.end, m.title, m.org)
+
+
+def _to_event(d: dict, doc: Doc, context: dict) -> Event:
+    lex = load_lexicon()
+    frame: Frame = d["frame"]
+    sent: Span = d["sent"]
+    text = sent.text.strip()
+    start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+    evidence = Evidence(text, start, start + len(text), d["sentence"])
+    where = None
+    if d["where"] is not None:
+        place = default_gazetteer().place(d["where"].name) or {}
+        where = Where(d["where"].name, place.get("country"), place.get("geonameid"),
+                      place.get("lat"), place.get("lon"), d["where"].start, d["where"].end)
+    sides = len({m.entity_id for m in d["actors"] + d["recipients"]})
+    onto = lex.types.get(d["type"], {})
+    named = [m for m in d["actors"] + d["recipients"] if m.via != "implied"]
+    confidence = 0.9 if frame.via == "verb" and len(named) >= 2 else 0.7 if named else 0.5
+    also = []
+    for other in d.get("also", []):
+        s = other["sent"]
+        t = s.text.strip()
+        st = s.start_char + (len(s.text) - len(s.text.lstrip()))
+        also.append(Evidence(t, st, st + len(t), other["sentence"]))
+    return Event(
+        doc_id=context.get("doc_id", ""), type=d["type"], evidence=evidence,
+        source=context.get("source", ""), article=d["article"]["index"],
+        mode=mode_of(frame, sides), status=d["status"], when=d["when"], where=where,
+        actors=[_participant(m) for m in d["actors"]],
+        recipients=[_participant(m) for m in d["recipients"]],
+        topics=d["topics"], trigger=frame.trigger.text, cameo=onto.get("cameo"),
+        quad=onto.get("quad"), confidence=confidence, also_evidence=also)

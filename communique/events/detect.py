@@ -1,0 +1,276 @@
+"""Event frames from triggers in the dependency parse.
+
+Three ways an event is said in official news:
+- a trigger verb with its subject and objects ("X met with Y", "X visited Y");
+- a light verb over an event noun ("X had a telephone conversation with Y", "a meeting was
+  held with Y") or a participation verb ("X took part in the debate", "attended the summit");
+- an event noun alone ("the conversation with Y, held on ...", "at a meeting with Y").
+A noun inside a frame already found is part of that frame, not a second event.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from .lexicon import Lexicon, load_lexicon
+
+
+@dataclass
+class Frame:
+    type: str
+    trigger: Token                      # the word that says it (verb or noun)
+    noun: Token | None = None           # the event noun, for light verbs and noun frames
+    mode: str | None = None
+    reverse: bool = False               # object is the actor (host receives visitor)
+    participation: bool = False
+    single_side_type: str | None = None
+    absorbed: set = field(default_factory=set)   # token indices inside this frame
+    via: str = "verb"
+
+    @property
+    def head(self) -> Token:
+        return self.trigger
+
+    @property
+    def sentence(self):
+        return self.trigger.sent
+
+
+def find_frames(doc: Doc) -> list[Frame]:
+    lex = load_lexicon()
+    frames: list[Frame] = []
+    claimed: set[int] = set()
+    for sent in doc.sents:
+        purpose = _purpose_heads(sent, lex)
+        for tok in sent:
+            if tok.i in claimed:
+                continue
+            frame = _verb_frame(tok, lex) or _light_frame(tok, lex)
+            if frame is None or _in_purpose(frame.trigger, purpose):
+                continue
+            frame.absorbed = _frame_tokens(frame, lex)
+            claimed.update(frame.absorbed)
+            frames.append(frame)
+        for phrase in lex.phrases:
+            for frame in _phrase_frames(sent, phrase, claimed):
+                if not _in_purpose(frame.trigger, purpose):
+                    claimed.update(frame.absorbed)
+                    frames.append(frame)
+        for tok in sent:
+            if tok.i in claimed:
+                continue
+            frame = _noun_frame(tok, lex)
+            if frame is None or _in_purpose(frame.trigger, purpose):
+                continue
+            frame.absorbed = _frame_tokens(frame, lex)
+            claimed.update(frame.absorbed)
+            frames.append(frame)
+    frames.sort(key=lambda f: f.trigger.i)
+    return frames
+
+
+def _children(tok: Token, deps: set[str]) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _preps(tok: Token) -> dict[str, list[Token]]:
+    out: dict[str, list[Token]] = {}
+    for c in tok.children:
+        if c.dep_ in {"prep", "agent", "dative"}:
+            out.setdefault(c.lower_, []).extend(_children(c, {"pobj", "pcomp"}))
+    return out
+
+
+def _objects(tok: Token) -> list[Token]:
+    objs = _children(tok, {"dobj", "nsubjpass", "attr"})
+    if tok.dep_ in {"acl", "relcl"} and tok.tag_ == "VBN":
+        objs.append(tok.head)        # "the memorandum signed in 2016"
+    return objs
+
+
+def _has_person_like(tokens: list[Token]) -> bool:
+    for t in tokens:
+        for s in t.subtree:
+            if s.ent_type_ in {"PERSON", "ORG", "GPE", "NORP", "TITLE"} or s.lower_ in {"him", "her", "them"}:
+                return True
+    return False
+
+
+def _needs_met(tok: Token, spec: dict, lex: Lexicon) -> bool:
+    for need in spec.get("needs", []):
+        if need.startswith("prep:"):
+            if need[5:] not in _preps(tok):
+                if need != "prep:to" or "obj_person" not in spec.get("needs", []):
+                    return False
+        elif need == "obj":
+            if not _objects(tok) and not _children(tok, {"xcomp", "ccomp"}):
+                return False
+        elif need == "obj_person":
+            objs = _objects(tok) + sum(_preps(tok).values(), [])
+            if not _has_person_like(objs):
+                return False
+        elif need.startswith("obj_in:"):
+            words = lex.words(need[7:])
+            objs = _objects(tok) + [c for o in _objects(tok) for c in o.conjuncts]
+            if not any(o.lemma_.lower() in words or o.lower_ in words for o in objs):
+                return False
+        elif need == "light":
+            if tok.head.lemma_ not in {"express", "convey", "offer", "send", "extend"}:
+                return False
+    return True
+
+
+def _verb_frame(tok: Token, lex: Lexicon) -> Frame | None:
+    if tok.pos_ not in {"VERB", "AUX"} and not (tok.tag_.startswith("VB")):
+        return None
+    lemma = tok.lemma_.lower()
+    if lemma == "take" and any(c.lower_ == "part" for c in tok.children) and "in" in _preps(tok):
+        return Frame("CONSULT", tok, noun=_first(_preps(tok)["in"]), mode="multilateral",
+                     participation=True)
+    spec = lex.verbs.get(lemma)
+    if spec is None or not _needs_met(tok, spec, lex):
+        return None
+    noun = None
+    if spec.get("participation"):
+        noun = _first(_preps(tok).get("in", []) + _children(tok, {"dobj"}))
+    return Frame(spec["type"], tok, noun=noun, mode=spec.get("mode"),
+                 reverse=bool(spec.get("reverse")), participation=bool(spec.get("participation")))
+
+
+def _light_frame(tok: Token, lex: Lexicon) -> Frame | None:
+    if tok.lemma_.lower() not in lex.light_verbs:
+        return None
+    for obj in _children(tok, {"dobj", "nsubjpass", "nsubj"}):
+        if obj.dep_ == "nsubj" and tok.lemma_.lower() not in lex.noun_subject_verbs:
+            continue
+        noun = _noun_spec(obj, lex)
+        if noun is None:
+            continue
+        spec, _ = noun
+        if spec.get("plural_only") and obj.tag_ != "NNS":
+            continue
+        return Frame(spec["type"], obj, noun=obj, mode=spec.get("mode") or _compound_mode(obj, lex),
+                     single_side_type=spec.get("single_side_type"), via="light")
+    return None
+
+
+def _noun_spec(tok: Token, lex: Lexicon):
+    if tok.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    lemma = tok.lemma_.lower()
+    spec = lex.nouns.get(lemma) or lex.nouns.get(tok.lower_)
+    if spec is None:
+        return None
+    return spec, lemma
+
+
+def _compound_mode(tok: Token, lex: Lexicon) -> str | None:
+    for c in tok.children:
+        if c.dep_ in {"compound", "amod"}:
+            for mode, words in lex.modes.items():
+                if c.lower_ in words and mode == "phone":
+                    return "phone"
+    return None
+
+
+def _noun_frame(tok: Token, lex: Lexicon) -> Frame | None:
+    found = _noun_spec(tok, lex)
+    if found is None:
+        return None
+    spec, lemma = found
+    if spec.get("plural_only") and tok.tag_ != "NNS":
+        return None
+    preps = _preps(tok)
+    if not _needs_met(tok, spec, lex):
+        return None
+    # a noun alone is an event only with a partner ("with", "between") or as the subject
+    # of an event verb ("the conversation ... focused on")
+    head = tok.head
+    subject_of_event = tok.dep_ in {"nsubj", "nsubjpass"} and \
+        head.lemma_.lower() in lex.noun_subject_verbs
+    partner = any(p in preps for p in ("with", "between", "of", "to")) or \
+        any(c.dep_ == "poss" for c in tok.children)
+    if not (partner or subject_of_event or spec.get("type") in {"COOPERATE", "MOBILIZE"}):
+        return None
+    if _generic(tok, lex):
+        return None
+    return Frame(spec["type"], tok, noun=tok, mode=spec.get("mode") or _compound_mode(tok, lex),
+                 single_side_type=spec.get("single_side_type"), via="noun")
+
+
+def _generic(tok: Token, lex: Lexicon) -> bool:
+    """'a program of meetings and consultations': a kind of activity, not one event."""
+    frames = lex.words("generic_frames")
+    for t in [tok] + list(tok.ancestors)[:3]:
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in frames:
+            return True
+        if t.dep_ == "conj":
+            continue
+    return tok.tag_ == "NNS" and not any(c.dep_ == "det" for c in tok.children) \
+        and tok.lemma_.lower() not in {"talk", "consultation", "negotiation", "exercise", "drill"}
+
+
+def _phrase_frames(sent, phrase: dict, claimed: set[int]) -> list[Frame]:
+    text = phrase["text"]
+    words = text.split()
+    out = []
+    toks = list(sent)
+    for n in range(len(toks) - len(words) + 1):
+        window = toks[n:n + len(words)]
+        if [t.lower_ for t in window] != words and [t.lemma_.lower() for t in window] != words:
+            continue
+        if any(t.i in claimed for t in window):
+            continue
+        trigger = window[-1] if phrase.get("reverse_of") is None else window[0]
+        frame = Frame(phrase["type"], trigger, noun=window[-1], mode=phrase.get("mode"),
+                      single_side_type=phrase.get("single_side_type"), via="phrase")
+        frame.reverse = bool(phrase.get("reverse_of"))
+        frame.absorbed = {t.i for t in window}
+        out.append(frame)
+    return out
+
+
+def _frame_tokens(frame: Frame, lex: Lexicon) -> set[int]:
+    """Tokens of a frame's event noun (and its clauses), so nouns there are not new events."""
+    absorbed = {frame.trigger.i}
+    if frame.noun is not None:
+        for t in frame.noun.subtree:
+            absorbed.add(t.i)
+        absorbed.add(frame.noun.i)
+    if frame.participation:
+        for t in frame.trigger.subtree:
+            if t.dep_ in {"pobj", "dobj"} or t.ent_type_ == "":
+                absorbed.add(t.i)
+    return absorbed
+
+
+def _purpose_heads(sent, lex: Lexicon) -> list[Token]:
+    """Words that head a purpose or condition clause: triggers below them are not events."""
+    heads = []
+    toks = list(sent)
+    lowers = [t.lower_ for t in toks]
+    for marker in lex.words("purpose_markers"):
+        words = marker.split()
+        for n in range(len(toks) - len(words) + 1):
+            if lowers[n:n + len(words)] == words:
+                after = n + len(words)
+                if after < len(toks):
+                    heads.append(toks[after])
+                heads.append(toks[n + len(words) - 1])
+    return heads
+
+
+def _in_purpose(tok: Token, purpose_heads: list[Token]) -> bool:
+    for head in purpose_heads:
+        if tok.i == head.i or head.is_ancestor(tok):
+            return True
+        # "in order to use ..." often hangs the clause off "order"
+        if head.lower_ in {"to", "of", "at"} and tok.i > head.i and head.head.is_ancestor(tok) \
+                and tok.i <= head.head.right_edge.i and head.head.i >= head.i - 2:
+            return True
+    return False
+
+
+def _first(tokens: list[Token]) -> Token | None:
+    return tokens[0] if tokens else None

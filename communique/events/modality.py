@@ -1,0 +1,79 @@
+"""Whether an event happened (status) and how (mode), from tense and wording."""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from .detect import Frame
+from .lexicon import load_lexicon
+
+
+def _verb_chain(frame: Frame) -> list[Token]:
+    """The trigger and the verbs that govern it, nearest first."""
+    chain = []
+    tok = frame.trigger
+    if frame.noun is not None and frame.via in {"light", "noun", "phrase"}:
+        chain.append(frame.noun)
+        tok = frame.noun.head
+    for _ in range(6):
+        chain.append(tok)
+        if tok.head is tok or tok.dep_ in {"ROOT"}:
+            break
+        if tok.dep_ in {"ccomp", "parataxis"}:
+            break
+        tok = tok.head
+    return chain
+
+
+def status_of(frame: Frame, *, date_start: str | None, published: str | None) -> str:
+    lex = load_lexicon()
+    st = lex.status
+    sent = frame.trigger.sent
+    sent_lower = sent.text.lower()
+    chain = _verb_chain(frame)
+    lemmas = {t.lemma_.lower() for t in chain}
+    children = [c for t in chain for c in t.children]
+    child_lowers = {c.lower_ for c in children}
+    if lemmas & set(st["cancelled_lemmas"]) or any(p in sent_lower for p in st["cancelled_phrases"]):
+        return "cancelled"
+    near = chain[:3]
+    if any(c.dep_ == "neg" for t in near for c in t.children):
+        return "negated"
+    if child_lowers & set(st["planned_aux"]) or any(p in sent_lower for p in st["planned_phrases"]):
+        return "planned"
+    if any(t.lemma_.lower() in st["planned_governors"] and t.i != frame.trigger.i
+           for t in chain[1:]) and any(c.lower_ == "to" for t in chain for c in t.children):
+        return "planned"
+    if frame.noun is not None and any(c.lower_ in st["planned_modifiers"] for c in frame.noun.children):
+        return "planned"
+    if child_lowers & set(st["hypothetical_aux"]) or \
+            any(c.dep_ == "mark" and c.lower_ in st["hypothetical_marks"] for c in children):
+        return "hypothetical"
+    if any(p in sent_lower for p in st["ongoing_phrases"]):
+        return "ongoing"
+    if date_start and published and len(date_start) >= 10 and date_start[:10] > published[:10]:
+        return "planned"
+    # a headline in the future: "On June 25, Vladimir Putin will meet ..." handled above
+    return "occurred"
+
+
+def mode_of(frame: Frame, n_sides: int) -> str | None:
+    if frame.type != "CONSULT":
+        return None
+    lex = load_lexicon()
+    if frame.mode == "visit":
+        return "visit"
+    sent_words = {t.lower_ for t in frame.trigger.sent}
+    if frame.noun is not None:
+        sent_words |= {t.lower_ for t in frame.noun.subtree}
+    if frame.mode == "phone" or (sent_words & lex.modes["phone"] and
+                                 sent_words & {"telephone", "phone", "videoconference", "video", "call"}):
+        return "phone"
+    if frame.mode == "multilateral" or n_sides >= 3:
+        return "multilateral"
+    if frame.noun is not None:
+        of = [c for c in frame.noun.children if c.dep_ == "prep" and c.lower_ == "of"]
+        for prep in of:
+            for obj in prep.children:
+                if obj.tag_ in {"NNS", "NNPS"} or obj.lemma_.lower() in lex.modes["multilateral"]:
+                    return "multilateral"
+    return None

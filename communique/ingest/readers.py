@@ -1,0 +1,331 @@
+"""Readers: files, directories, stdin and corpus files to Documents.
+
+Every input gives Documents or a `Skipped` that says why (empty, binary, undecodable, too large,
+not found, a bad record with its line number, a duplicate); nothing is dropped silently and one
+bad input never stops a batch.
+"""
+from __future__ import annotations
+
+import codecs
+import gzip
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Iterator
+
+from ..errors import InputError
+from ..records import Document
+from .clean import clean_text, normalize_line
+from .dates import detect_published, normalize_published
+from .html import declared_charset, extract_html, looks_like_html
+from .segment import segment
+
+MAX_BYTES = 20_000_000              # one document (a .txt, .html, stdin or one corpus record)
+TEXT_SUFFIXES = (".txt", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".csv", ".csv.gz", ".json")
+DIR_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".csv")
+_MAGIC = {b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (or an office document)",
+          b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+          b"\x1f\x8b": "gzip data", b"\x7fELF": "an executable", b"MZ": "an executable",
+          b"\xd0\xcf\x11\xe0": "an MS Office document", b"SQLite format": "an SQLite database",
+          b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7z archive", b"OggS": "audio",
+          b"ID3": "audio", b"\x00\x00\x00\x18ftyp": "video", b"\x00\x00\x00\x20ftyp": "video"}
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+@dataclass
+class Skipped:
+    """An input (or one record of a corpus file) that gave no Document, and why.
+
+    reason: not_found, unreadable, empty, binary, undecodable, too_large, bad_record,
+    unsupported, duplicate, error.
+    """
+    source: str
+    reason: str
+    detail: str = ""
+    line: int | None = None            # line (JSONL) or row (CSV) number inside the file
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_error(self) -> InputError:
+        where = f"{self.source} line {self.line}" if self.line else self.source
+        return InputError(f"{where}: {self.reason.replace('_', ' ')}: {self.detail}",
+                          _HINTS.get(self.reason))
+
+
+_HINTS = {
+    "not_found": "check the path",
+    "too_large": "raise max_bytes (--max-bytes) if the file really is one document",
+    "binary": "give a text, HTML, JSONL or CSV file",
+    "undecodable": "convert the file to UTF-8",
+    "bad_record": "fix or remove that line; the other records were read",
+    "empty": "the input holds no news text",
+}
+
+
+# ---------------------------------------------------------------- decoding
+
+def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str | None, Skipped | None]:
+    """Text from bytes: a BOM, the declared charset, UTF-8, else charset-normalizer's guess.
+    Returns (text, None) or (None, Skipped-with-source-unset)."""
+    if not data or not data.strip():
+        return None, Skipped("", "empty", "no content")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), None
+            except UnicodeDecodeError as exc:
+                return None, Skipped("", "undecodable", f"{enc} with a byte order mark: {exc}")
+    head = data[:8192]
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            return None, Skipped("", "binary", f"{what}, not a text")
+    if b"\x00" in head:
+        return None, Skipped("", "binary", "NUL bytes: not a text")
+    candidates = [declared] if declared else []
+    candidates.append("utf-8")
+    for enc in candidates:
+        try:
+            return _check_text(data.decode(enc))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    try:
+        from charset_normalizer import from_bytes
+        best = from_bytes(data).best()
+    except Exception as exc:                             # pragma: no cover - defensive
+        return None, Skipped("", "undecodable", f"encoding detection failed: {exc}")
+    if best is None:
+        return None, Skipped("", "undecodable", "no text encoding fits these bytes")
+    return _check_text(str(best))
+
+
+def _check_text(text: str) -> tuple[str | None, Skipped | None]:
+    sample = text[:20000]
+    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v") or c == "\ufffd")
+    if sample and bad / len(sample) > 0.02:
+        return None, Skipped("", "binary", f"{bad} control or replacement characters in "
+                                           f"{len(sample)}: not a text")
+    return text, None
+
+
+# ---------------------------------------------------------------- documents
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return normalize_line(line)
+    return ""
+
+
+def make_document(raw: str, *, source: str, url: str | None = None, title: str | None = None,
+                  published: str | None = None, single: bool = False,
+                  prepend_title: bool = True) -> Document | Skipped:
+    """Clean, date and segment one text. With a `title` that the text does not open with, the
+    text becomes title + blank line + text, so the headline is visible to extraction."""
+    title = normalize_line(title) if title else None
+    if published is None:
+        published = detect_published(raw)
+    if title and prepend_title and _first_line(raw).lower() != title.lower():
+        raw = f"{title}\n\n{raw}"
+    text, furniture = clean_text(raw)
+    if not text.strip():
+        detail = (f"only page furniture ({len(furniture)} lines)" if furniture
+                  else "no text")
+        return Skipped(source, "empty", detail)
+    articles = segment(text, single=single, title=title)
+    if not title:
+        titled = [a for a in articles if a.title]
+        if titled:
+            title = max(titled, key=lambda a: a.end - a.start).title
+    return Document(text=text, source=source, url=url, title=title, published=published,
+                    furniture=furniture, raw_text=raw if raw != text else None,
+                    articles=articles)
+
+
+def read_text(text: str, *, source: str = "-", published: str | None = None,
+              title: str | None = None, url: str | None = None) -> Document:
+    """A Document from a text in memory (the Python API). Raises InputError when there is no
+    news text or `published` is not a date."""
+    if not isinstance(text, str):
+        raise InputError(f"read_text needs a str, not {type(text).__name__}",
+                         "decode bytes first, or use read_inputs on a file")
+    day = _published_arg(published)
+    if looks_like_html(text):
+        page = extract_html(text, url=url)
+        if page is None:
+            raise InputError(f"{source}: the HTML page holds no text", "give the page's text")
+        text, title = page.text, title or page.title
+        day = day or page.published
+    doc = make_document(text, source=source, url=url, title=title, published=day,
+                        prepend_title=True)
+    if isinstance(doc, Skipped):
+        raise doc.to_error()
+    return doc
+
+
+def _published_arg(published: str | None) -> str | None:
+    if published is None:
+        return None
+    day = normalize_published(published)
+    if day is None:
+        raise InputError(f"publication date {published!r} is not a date",
+                         "give it as YYYY-MM-DD")
+    return day
+
+
+# ---------------------------------------------------------------- inputs
+
+def read_inputs(paths: list[str] | str, *, published: str | None = None,
+                stdin: IO | None = None, max_bytes: int = MAX_BYTES,
+                columns: dict[str, str] | None = None, dedupe: bool = True,
+                split_records: bool = False) -> Iterator[Document | Skipped]:
+    """Documents (or Skipped) from files, directories, corpus files and `-` (stdin).
+
+    published: sets the date of plain files and stdin (overriding what the text says); for
+      corpus records it is used only where a record has no date.
+    max_bytes: the largest document (file or record) read; larger ones are Skipped.
+    columns: CSV/JSONL field mapping {"text", "title", "published", "url", "id", "lead"} →
+      field name; by default the fields are recognised by their names.
+    dedupe: a text already read in this call is Skipped as a duplicate.
+    split_records: segment corpus records into several articles (off: one record, one item).
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if not paths:
+        raise InputError("no inputs given", "name files, directories or - for stdin")
+    if max_bytes <= 0:
+        raise InputError(f"max_bytes must be positive, not {max_bytes}")
+    day = _published_arg(published)                     # arguments are checked at the call
+    return _iterate([str(p) for p in paths], day, stdin, max_bytes, columns, dedupe,
+                    not split_records)
+
+
+def _iterate(paths: list[str], day: str | None, stdin: IO | None, max_bytes: int,
+             columns: dict[str, str] | None, dedupe: bool,
+             single: bool) -> Iterator[Document | Skipped]:
+    from .corpora import read_corpus
+    seen: dict[str, str] = {}
+    for path in paths:
+        for item in _expand(path):
+            if isinstance(item, Skipped):
+                yield item
+                continue
+            try:
+                if item == "-":
+                    results = iter([_read_stdin(stdin, day, max_bytes)])
+                elif _is_corpus(item):
+                    results = read_corpus(item, published=day, max_bytes=max_bytes,
+                                          columns=columns, single=single)
+                else:
+                    results = iter([_read_file(item, day, max_bytes)])
+                for res in results:
+                    if dedupe and isinstance(res, Document):
+                        first = seen.get(res.id)
+                        if first is not None:
+                            yield Skipped(res.source, "duplicate", f"same text as {first}")
+                            continue
+                        seen[res.id] = res.source
+                    yield res
+            except Exception as exc:                     # one bad input never stops a batch
+                yield Skipped(item, "error", f"{type(exc).__name__}: {exc}")
+
+
+def _is_corpus(path: str) -> bool:
+    return path.lower().endswith(CORPUS_SUFFIXES)
+
+
+def _expand(path: str) -> Iterator[str | Skipped]:
+    if path == "-":
+        yield "-"
+        return
+    p = Path(path)
+    if not p.exists():
+        yield Skipped(path, "not_found", "no such file or directory")
+        return
+    if p.is_dir():
+        found = False
+        for root, dirs, files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith(".") and name.lower().endswith(DIR_SUFFIXES):
+                    found = True
+                    yield os.path.join(root, name)
+        if not found:
+            yield Skipped(path, "empty", f"no {', '.join(DIR_SUFFIXES)} files in the directory")
+        return
+    yield path
+
+
+def _read_bytes(path: str, max_bytes: int) -> tuple[bytes | None, Skipped | None]:
+    try:
+        if path.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        else:
+            size = os.path.getsize(path)
+            if size > max_bytes:
+                return None, Skipped(path, "too_large", f"{size} bytes, over the limit of "
+                                                        f"{max_bytes}")
+            with open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        return None, Skipped(path, "not_found", "no such file")
+    except (OSError, EOFError) as exc:
+        return None, Skipped(path, "unreadable", str(exc))
+    if len(data) > max_bytes:
+        return None, Skipped(path, "too_large", f"over the limit of {max_bytes} bytes")
+    return data, None
+
+
+def _with_source(skip: Skipped, source: str) -> Skipped:
+    skip.source = source
+    return skip
+
+
+def _read_file(path: str, published: str | None, max_bytes: int) -> Document | Skipped:
+    data, skip = _read_bytes(path, max_bytes)
+    if skip:
+        return skip
+    lower = path.lower().removesuffix(".gz")
+    is_html = lower.endswith(HTML_SUFFIXES)
+    text, skip = decode_bytes(data, declared=declared_charset(data) if is_html else None)
+    if skip:
+        return _with_source(skip, path)
+    if is_html or (not lower.endswith(TEXT_SUFFIXES) and looks_like_html(text)):
+        return _html_document(text, path, published)
+    return make_document(text, source=path, published=published or detect_published(text))
+
+
+def _html_document(html: str, source: str, published: str | None,
+                   url: str | None = None) -> Document | Skipped:
+    page = extract_html(html, url=url)
+    if page is None:
+        return Skipped(source, "empty", "the HTML page holds no text")
+    return make_document(page.text, source=source, url=page.url or url, title=page.title,
+                         published=published or page.published or detect_published(page.text))
+
+
+def _read_stdin(stdin: IO | None, published: str | None, max_bytes: int) -> Document | Skipped:
+    stream = stdin if stdin is not None else sys.stdin
+    if stream is None:
+        return Skipped("-", "unreadable", "no standard input")
+    buffer = getattr(stream, "buffer", None)
+    data = (buffer or stream).read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return Skipped("-", "too_large", f"over the limit of {max_bytes} bytes")
+    if isinstance(data, bytes):
+        text, skip = decode_bytes(data)
+        if skip:
+            return _with_source(skip, "-")
+    else:
+        text = data
+        if not text.strip():
+            return Skipped("-", "empty", "no content")
+    if looks_like_html(text):
+        return _html_document(text, "-", published)
+    return make_document(text, source="-", published=published or detect_published(text))

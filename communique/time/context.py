@@ -1,0 +1,56 @@
+"""The running context of resolution (anchor, latest dates mentioned) and the Norm a rule yields."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import calendar as cal
+
+PART_CODES = {"MO", "AF", "EV", "NI", "MI", "DT"}
+
+
+@dataclass
+class Context:
+    text: str
+    anchor: dt.date | None = None
+    narrative: bool = False
+    first_year: int | None = None
+    last_day: str | None = None          # latest day-precision value
+    last_day_begin: str | None = None    # when that was a range: its first and last day
+    last_day_finish: str | None = None
+    last_value: str | None = None        # latest calendar value of any grain
+    last_year: int | None = None
+    dateline: dt.date | None = None
+
+    def deictic_ref(self) -> tuple[dt.date | None, str]:
+        """The date 'today' means: the anchor (news) or, in a narrative or without an anchor,
+        the latest date the text mentioned, else the dateline."""
+        if self.anchor and not self.narrative:
+            return self.anchor, "anchor"
+        if self.last_value:
+            d = cal.to_date(self.last_value)
+            if d:
+                return d, "anchor"
+        if self.anchor:
+            return self.anchor, "anchor"
+        if self.dateline:
+            return self.dateline, "anchor"
+        return None, "none"
+
+    def context_year(self) -> int | None:
+        if self.last_year is not None:
+            return self.last_year
+        return self.first_year
+
+
+@dataclass
+class Norm:
+    type: str = "DATE"
+    value: str | None = None
+    begin: str | None = None
+    finish: str | None = None
+    basis: str = "text"
+    error: str | None = None
+    mod: str | None = None
+    end: int | None = None                       # shorter extent than the match, when set
+    parts: list = field(default_factory=list)    # (start, end, value) of a range's two ends

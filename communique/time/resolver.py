@@ -1,0 +1,256 @@
+"""Turn grammar matches into TIMEX3 values, left to right, with a running context.
+
+The context holds the anchor (publication date), whether the text reads as a narrative about other
+years (then partial dates take their year from the text, not the anchor), the latest day-precision
+date (for "the same day", "the next day"), the latest calendar value of any grain (for "a year
+earlier", "that month") and the latest year mentioned.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from . import calendar as cal
+from .context import Context, Norm
+from .grammar import Candidate
+from .lexicon import Lexicon, key
+from .relative import RelativeRules
+
+
+class Resolver(RelativeRules):
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        self.future_rx = re.compile(r"(?:^|\W)(?:" + "|".join(re.escape(c) for c in lex.future_cues) + r")(?:\W|$)", re.I)
+        self.past_rx = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in lex.past_cues) + r")\b|\w{3,}ed\b", re.I)
+
+    # ------------------------------------------------------------ helpers
+    def year(self, g: dict, s: str = "") -> int | None:
+        y = g.get("y" + s)
+        if not y:
+            return None
+        m = re.match(r"\d+", y)
+        n = int(m.group(0))
+        era = (g.get("era" + s) or "").upper().replace(" ", "")
+        if era and era.rstrip(".") in {b.upper().rstrip(".") for b in self.lex.bc_markers}:
+            return 1 - n
+        return n
+
+    def ofrel_year(self, g: dict, ctx: Context) -> int | None:
+        rel = key(g.get("ofrel") or "")
+        if not rel:
+            return None
+        base = ctx.context_year() if ("that" in rel or "same" in rel or "following" in rel
+                                      or "previous" in rel or "the next" in rel) else None
+        if base is None:
+            ref, _ = ctx.deictic_ref()
+            base = ref.year if ref else None
+        if base is None:
+            return None
+        if "following" in rel or "next" in rel:
+            return base + 1
+        if "previous" in rel or rel.startswith("last"):
+            return base - 1
+        return base
+
+    def infer_year(self, ctx: Context, m: int, d: int | None = None) -> tuple[int | None, str]:
+        """Year of a partial date: nearest to the anchor in news, else from the text."""
+        if ctx.anchor and not ctx.narrative:
+            return cal.closest_year(ctx.anchor, m, d), "anchor"
+        y = ctx.context_year()
+        if y is not None:
+            return y, "anchor"
+        if ctx.anchor:
+            return cal.closest_year(ctx.anchor, m, d), "anchor"
+        if ctx.dateline:
+            return cal.closest_year(ctx.dateline, m, d), "anchor"
+        return None, "none"
+
+    def tense(self, ctx: Context, start: int, end: int) -> int:
+        """+1 when the sentence around a position speaks of the future, else -1."""
+        text = ctx.text
+        s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 120)
+        e_candidates = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
+        e = min(e_candidates + [end + 120])
+        window = text[s + 1:start] + " " + text[end:e]
+        return 1 if self.future_rx.search(window) else -1
+
+    @staticmethod
+    def day_value(y: int | None, m: int, d: int) -> tuple[str | None, str | None]:
+        if y is None:
+            return f"XXXX-{m:02d}-{d:02d}", None
+        if not cal.valid_day(y, m, d):
+            month = dt.date(2000, m, 1).strftime("%B")
+            return None, f"impossible date: {d} {month}" + (f" {y}" if y > 0 else "")
+        return f"{cal.fmt_year(y)}-{m:02d}-{d:02d}", None
+
+    def pos_mod(self, g: dict) -> str | None:
+        p = key(g.get("posof") or g.get("pos") or g.get("within") or "")
+        return (self.lex.position_mods.get(p) or self.lex.within_mods.get(p)) or None
+
+    # ------------------------------------------------------------ dispatch
+    def resolve(self, c: Candidate, ctx: Context) -> Norm | None:
+        handler = getattr(self, "r_" + c.rule, None)
+        if handler is None:
+            return None
+        return handler(c, c.g, ctx)
+
+    # ------------------------------------------------------------ dates
+    def _dm(self, c, g, ctx, s=""):
+        m = self.lex.month(g["mon" + s])
+        d = int(re.match(r"\d+", g["d" + s]).group(0)) if g.get("d" + s) else self.lex.ordinal(g.get("dw") or "")
+        return m, d
+
+    def r_date_mdy(self, c, g, ctx):
+        m, d = self._dm(c, g, ctx)
+        if not m or not d:
+            return None
+        y = self.year(g)
+        basis = "text"
+        if y is None:
+            y = self.ofrel_year(g, ctx)
+            if y is None:
+                y, basis = self.infer_year(ctx, m, d)
+            else:
+                basis = "anchor"
+        value, err = self.day_value(y, m, d)
+        return Norm(value=value, basis=basis, error=err)
+
+    r_date_dmy = r_date_mdy
+
+    def r_date_my(self, c, g, ctx):
+        m = self.lex.month(g["mon"])
+        y = self.year(g)
+        return Norm(value=cal.month(y, m), mod=self.pos_mod(g)) if m and y is not None else None
+
+    def r_month(self, c, g, ctx):
+        m = self.lex.month(g["mon"])
+        if not m:
+            return None
+        y = self.ofrel_year(g, ctx)
+        rel = key(g.get("rel") or "")
+        if y is None and rel:
+            off, kind = self.lex.relative_mods.get(rel, (0, "deictic"))
+            ref, _ = ctx.deictic_ref()
+            if ref:
+                if off < 0:
+                    y = ref.year if m < ref.month else ref.year - 1
+                elif off > 0:
+                    y = ref.year if m > ref.month else ref.year + 1
+                else:
+                    y = ref.year
+        if y is None:
+            y, _ = self.infer_year(ctx, m)
+        value = cal.month(y, m) if y is not None else f"XXXX-{m:02d}"
+        return Norm(value=value, basis="anchor", mod=self.pos_mod(g))
+
+    def r_year(self, c, g, ctx):
+        y = self.year(g)
+        if y is None or (y > 2100):
+            return None
+        return Norm(value=cal.fmt_year(y), mod=self.pos_mod(g))
+
+    def r_decade(self, c, g, ctx):
+        if g.get("dc"):
+            v = g["dc"]
+        elif g.get("ds"):
+            v = "19" + g["ds"]
+        else:
+            v = "19" + str(self.lex.decade_words[key(g["dw"])])
+        return Norm(value=v, mod=self.pos_mod(g))
+
+    def r_century(self, c, g, ctx):
+        n = self.lex.ordinal(g["c"])
+        if not n:
+            return None
+        era = (g.get("era") or "").upper()
+        return Norm(value=("BC" if era.startswith("B") else "") + f"{n - 1:02d}", mod=self.pos_mod(g))
+
+    def r_iso_date(self, c, g, ctx):
+        value, err = self.day_value(int(g["y"]), int(g["m"]), int(g["d"]))
+        if value and g.get("hh"):
+            return Norm(type="TIME", value=f"{value}T{g['hh']}:{g['mi']}")
+        return Norm(value=value, error=err)
+
+    def r_dot_date(self, c, g, ctx):
+        value, err = self.day_value(int(g["y"]), int(g["b"]), int(g["a"]))
+        return Norm(value=value, error=err)
+
+    def r_slash_date(self, c, g, ctx):
+        a, b, y = int(g["a"]), int(g["b"]), int(g["y"])
+        if y < 100:
+            pivot = (ctx.anchor.year % 100 + 10) if ctx.anchor else 40
+            y += 2000 if y <= pivot else 1900
+        if a > 12 and b > 12:
+            return None
+        if a > 12:
+            d, m = a, b
+        elif b > 12:
+            m, d = a, b
+        elif self.lex.numeric_order == "DMY":
+            d, m = a, b
+        else:
+            m, d = a, b
+        value, err = self.day_value(y, m, d)
+        return Norm(value=value, error=err)
+
+    # ------------------------------------------------------------ ranges
+    def _range(self, c, ctx, first: tuple, second: tuple, split_at: tuple[int, int]) -> Norm:
+        """first/second: (y, m, d or None, explicit-year flag)."""
+        (y1, m1, d1, e1), (y2, m2, d2, e2) = first, second
+        basis = "text"
+        if y2 is None:
+            y2, _ = self.infer_year(ctx, m2, d2)
+            basis = "anchor"
+        if y1 is None and y2 is not None:
+            y1 = y2 - 1 if (m1, d1 or 0) > (m2, d2 or 0) else y2
+        if d1:
+            v1, err1 = self.day_value(y1, m1, d1)
+            v2, err2 = self.day_value(y2, m2, d2)
+        else:
+            v1 = cal.month(y1, m1) if y1 is not None else f"XXXX-{m1:02d}"
+            v2 = cal.month(y2, m2) if y2 is not None else f"XXXX-{m2:02d}"
+            err1 = err2 = None
+        norm = Norm(value=v1, begin=v1, finish=v2, basis=basis, error=err1 or err2)
+        norm.parts = [(c.start, split_at[0], v1), (split_at[1], c.end, v2)]
+        return norm
+
+    def r_range_full_dm(self, c, g, ctx):
+        m1, d1 = self._dm(c, g, ctx, "1")
+        m2, d2 = self._dm(c, g, ctx, "2")
+        ends = [c.m.end(n) for n in ("d1", "mon1", "y1") if c.m.group(n)]
+        starts = [c.m.start(n) for n in ("d2", "mon2") if c.m.group(n)]
+        return self._range(c, ctx, (self.year(g, "1"), m1, d1, True), (self.year(g, "2"), m2, d2, True),
+                           (max(ends), min(starts)))
+
+    r_range_full_md = r_range_full_dm
+
+    def r_range_dm(self, c, g, ctx):
+        m = self.lex.month(g["mon2"])
+        d1 = int(re.match(r"\d+", g["d1"]).group(0))
+        d2 = int(re.match(r"\d+", g["d2"]).group(0))
+        if d2 <= d1:
+            return None
+        y = self.year(g, "2")
+        if c.rule == "range_md":
+            split = (c.m.end("d1"), c.m.start("d2"))
+            norm = self._range(c, ctx, (y, m, d1, True), (y, m, d2, True), split)
+        else:
+            split = (c.m.end("d1"), c.m.start("d2"))
+            norm = self._range(c, ctx, (y, m, d1, True), (y, m, d2, True), split)
+        return norm
+
+    r_range_md = r_range_dm
+
+    def r_range_month(self, c, g, ctx):
+        m1, m2 = self.lex.month(g["mon1"]), self.lex.month(g["mon2"])
+        if not m1 or not m2:
+            return None
+        split = (max(c.m.end(n) for n in ("mon1", "y1") if c.m.group(n)), c.m.start("mon2"))
+        return self._range(c, ctx, (self.year(g, "1"), m1, None, True), (self.year(g, "2"), m2, None, True), split)
+
+    def r_range_year(self, c, g, ctx):
+        y1 = int(g["y1"])
+        y2 = int(g["y2"]) if len(g["y2"]) == 4 else (y1 // 100) * 100 + int(g["y2"])
+        norm = Norm(value=str(y1), begin=str(y1), finish=str(y2))
+        norm.parts = [(c.start, c.m.end("y1"), str(y1)), (c.m.start("y2"), c.end, str(y2))]
+        return norm

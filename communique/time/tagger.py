@@ -1,0 +1,192 @@
+"""The temporal tagger: grammar matches -> resolved Timex records, left to right.
+
+A Tagger holds the compiled grammar of one language; build it once per process (see
+communique.time.get_tagger) and call tag() for every text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+
+from ..records import Timex
+from . import calendar as cal
+from .context import Context, Norm
+from .grammar import Candidate, Grammar
+from .lexicon import load_lexicon
+from .resolver import Resolver
+
+YEAR_RULES = {"date_mdy", "date_dmy", "date_my", "year", "iso_date", "dot_date", "slash_date",
+              "range_full_dm", "range_full_md", "range_dm", "range_md", "range_month", "range_year"}
+DATE_LIKE = {"date_mdy", "date_dmy", "iso_date", "dot_date", "slash_date", "weekday", "deictic_day",
+             "day_anaphora", "rel_unit", "holiday"}
+TIME_RULES = {"time_ampm", "time_24", "time_word"}
+DATELINE_PREFIX = re.compile(r"(?:^|\n)[ \t]*(?:[A-Z][A-Za-z.'\-]*(?:[ \t]+[A-Z][A-Za-z.'\-]*)*[ \t]*,[ \t]*)"
+                             r"(?:[A-Z][\w.'\- ]*,[ \t]*)?\(?[ \t]*$")
+
+
+def parse_anchor(anchor) -> dt.date | None:
+    """'YYYY-MM-DD' (or a longer ISO timestamp, or a date) -> date; anything else -> None."""
+    if anchor is None:
+        return None
+    if isinstance(anchor, dt.datetime):
+        return anchor.date()
+    if isinstance(anchor, dt.date):
+        return anchor
+    m = re.match(r"\s*(\d{4})-(\d\d)-(\d\d)", str(anchor))
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def precision_of(value: str | None) -> str:
+    p = cal.parse(value) if value else None
+    if not p:
+        return "none"
+    return {"day": "day", "month": "month", "year": "year"}.get(p["grain"], "none")
+
+
+class Tagger:
+    """Rule-based TIMEX3 tagger and normaliser for one language."""
+
+    def __init__(self, language: str = "en"):
+        self.lex = load_lexicon(language)
+        self.grammar = Grammar(self.lex)
+        self.resolver = Resolver(self.lex)
+
+    # ------------------------------------------------------------------ api
+    def tag(self, text: str, anchor=None, split_ranges: bool = False) -> list[Timex]:
+        if not text:
+            return []
+        cands = self.grammar.candidates(text)
+        ctx = self._context(text, parse_anchor(anchor), cands)
+        out: list[Timex] = []
+        for c in cands:
+            try:
+                norm = self.resolver.resolve(c, ctx)
+            except (ValueError, OverflowError, KeyError, TypeError, AttributeError) as exc:
+                norm = Norm(value=None, error=f"could not normalise {c.m.group(0)!r}: {exc}")
+            if norm is None:
+                continue
+            t = self._timex(text, c, norm)
+            if t is None:
+                continue
+            self._update(ctx, t)
+            if out and self._merge(text, out[-1], t):
+                continue
+            if split_ranges and norm.parts:
+                for s, e, v in norm.parts:
+                    s, e = _trim(text, s, e)
+                    out.append(Timex(start=s, end=e, text=text[s:e], type=t.type, value=v,
+                                     precision=precision_of(v), basis=t.basis, error=t.error))
+                continue
+            out.append(t)
+        return out
+
+    # -------------------------------------------------------------- context
+    def _context(self, text: str, anchor: dt.date | None, cands: list[Candidate]) -> Context:
+        years = []
+        for c in cands:
+            if c.rule in YEAR_RULES:
+                g = c.g
+                for s in ("", "1", "2"):
+                    y = g.get("y" + s)
+                    if y and re.fullmatch(r"\d{4}", y):
+                        years.append(int(y))
+                        break
+        ctx = Context(text=text, anchor=anchor)
+        if years:
+            ctx.first_year = years[0]
+        if anchor and len(years) >= 4:
+            far = [y for y in years if abs(y - anchor.year) > 1]
+            if len(far) / len(years) >= 0.7 and abs(statistics.median(years) - anchor.year) > 2:
+                ctx.narrative = True
+        if anchor is None:
+            ctx.dateline = self._dateline(text, cands)
+        return ctx
+
+    def _dateline(self, text: str, cands: list[Candidate]) -> dt.date | None:
+        """'KABUL, Afghanistan (Nov. 20, 2011)' or 'NEW YORK, 14 March 2022 —' near the top."""
+        for c in cands:
+            if c.start > 600:
+                break
+            if c.rule not in ("date_mdy", "date_dmy", "iso_date") or not c.g.get("y"):
+                continue
+            line_start = text.rfind("\n", 0, c.start) + 1
+            prefix = text[line_start:c.start]
+            after = text[c.end:c.end + 6]
+            if DATELINE_PREFIX.search(prefix) or (not prefix.strip() and re.match(r"\s*\)?\s*(?:[—–-]|\n|$)", after)):
+                norm = self.resolver.resolve(c, Context(text=text))
+                if norm and norm.value:
+                    return cal.to_date(norm.value)
+        return None
+
+    @staticmethod
+    def _update(ctx: Context, t: Timex) -> None:
+        if t.type not in ("DATE", "TIME") or not t.value:
+            return
+        begin = t.begin or t.value
+        finish = t.finish or t.value
+        p = cal.parse(begin)
+        if not p:
+            return
+        if p["grain"] == "day":
+            ctx.last_day = begin[:10] if not begin.startswith("BC") else begin
+            ctx.last_day_begin = ctx.last_day
+            pf = cal.parse(finish)
+            ctx.last_day_finish = finish[:10] if pf and pf["grain"] == "day" else ctx.last_day
+        ctx.last_value = re.sub(r"T.*$", "", finish if t.finish else begin)
+        ctx.last_year = (cal.parse(ctx.last_value) or p)["y"]
+
+    # ---------------------------------------------------------------- timex
+    def _timex(self, text: str, c: Candidate, norm: Norm) -> Timex | None:
+        start, end = c.start, norm.end if norm.end is not None else c.end
+        start, end = _trim(text, start, end)
+        if end <= start:
+            return None
+        value = norm.value
+        ttype = norm.type
+        if ttype == "DATE" and value and re.search(r"T(?:\d|MO|AF|EV|NI|MI|DT)", value):
+            ttype = "TIME"
+        basis = norm.basis
+        if norm.error:
+            basis = "none"
+        return Timex(start=start, end=end, text=text[start:end], type=ttype, value=value,
+                     begin=norm.begin, finish=norm.finish, precision=precision_of(norm.begin or value),
+                     basis=basis, error=norm.error)
+
+    @staticmethod
+    def _merge(text: str, prev: Timex, cur: Timex) -> bool:
+        """'9 a.m. Tuesday', '5 p.m. EST Nov. 9', 'September 26 at 15:00' become one TIME."""
+        gap = text[prev.end:cur.start]
+        clock, date = None, None
+        if prev.type == "TIME" and re.search(r"T\d", prev.value or "") and cur.type == "DATE" \
+                and re.fullmatch(r"\s*,?\s*(?:on\s+)?", gap, re.I):
+            clock, date = prev, cur
+        elif cur.type == "TIME" and re.search(r"T\d", cur.value or "") and prev.type == "DATE" \
+                and re.fullmatch(r"\s*,?\s*at\s+", gap, re.I):
+            clock, date = cur, prev
+        if not clock or precision_of(date.value) != "day" or date.begin:
+            return False
+        prev.value = date.value[:10] + clock.value[clock.value.index("T"):]
+        prev.type = "TIME"
+        prev.end = cur.end
+        prev.text = text[prev.start:prev.end]
+        prev.precision = "day"
+        prev.basis = "text" if date.basis == "text" else date.basis
+        return True
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Drop surrounding blanks and a sentence-final dot after 'a.m.'-style abbreviations."""
+    while s < e and text[s] in " \t\r\n,":
+        s += 1
+    while e > s and text[e - 1] in " \t\r\n,":
+        e -= 1
+    if e > s + 2 and text[e - 1] == "." and re.match(r"\s*(?:$|\n|[A-Z\"“])", text[e:e + 3]) \
+            and re.search(r"[ap]\.\s?m\.$", text[s:e], re.I):
+        e -= 1
+    return s, e

@@ -1,0 +1,43 @@
+"""The quality gate: extraction on the project's own fixtures (and the seed, when shared/ is
+there) must not drop below the floors in quality_floors.json."""
+import json
+from pathlib import Path
+
+import pytest
+
+from communique.evaluate.score import evaluate_dirs
+
+HERE = Path(__file__).parent
+FLOORS = json.loads((HERE / "quality_floors.json").read_text())
+
+
+def _flat(summary: dict) -> dict:
+    return {
+        "event_precision": summary["events"]["precision"],
+        "event_recall": summary["events"]["recall"],
+        "event_f1": summary["events"]["f1"],
+        "date_exact": summary["matched"]["date_exact"],
+        "status": summary["matched"]["status"],
+        "participant_f1": summary["matched"]["participants"]["f1"],
+        "strict_f1": summary["strict"]["f1"],
+        "people_recall": summary["people"]["recall"],
+    }
+
+
+@pytest.fixture(scope="module")
+def fixture_report(extractor):
+    return evaluate_dirs([HERE / "gold"], extractor=extractor)
+
+
+def test_fixture_scores_stay_above_floors(fixture_report):
+    got = _flat(fixture_report["summary"])
+    below = {k: (got[k], floor) for k, floor in FLOORS["fixtures"].items() if got[k] < floor}
+    assert not below, f"extraction got worse on the fixtures (got, floor): {below}"
+
+
+def test_seed_scores_stay_above_floors(extractor, seed_gold_path):
+    report = evaluate_dirs([seed_gold_path], extractor=extractor)
+    got = _flat(report["summary"])
+    below = {k: (got[k], floor) for k, floor in FLOORS["seed"].items() if got[k] < floor}
+    assert not below, f"extraction got worse on the seed (got, floor): {below}"
+    assert report["summary"]["furniture_leaks"] == 0
