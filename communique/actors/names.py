@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import json
 from importlib import resources
-from itertools import product
 
 from spacy.tokens import Doc, Span
 
@@ -26,26 +25,24 @@ def name_rules() -> dict:
     return data
 
 
-def title_patterns(gazetteer) -> list[dict]:
-    """EntityRuler patterns with label TITLE: every head, with up to two modifiers before it."""
-    heads = list(gazetteer.title_heads())
-    modifiers = [m for m in gazetteer.title_modifiers()]
-    phrases = set(heads)
-    for head in heads:
-        for mod in modifiers:
-            if not head.lower().startswith(mod.lower()):
-                phrases.add(f"{mod} {head}")
-        for m1, m2 in product(("First", "Acting", "Former"), modifiers):
-            if m1 != m2:
-                phrases.add(f"{m1} {m2} {head}")
-    variants = set()
-    for phrase in phrases:
-        variants.add(phrase)
-        if "Secretary General" in phrase:
-            variants.add(phrase.replace("Secretary General", "Secretary-General"))
-        if "Vice President" in phrase:
-            variants.add(phrase.replace("Vice President", "Vice-President"))
-    return [{"label": "TITLE", "pattern": p} for p in sorted(variants)]
+def title_patterns(gazetteer, tokenizer) -> list[dict]:
+    """EntityRuler token patterns with label TITLE: any modifiers, then a post head.
+
+    Token patterns (one per head) rather than phrase patterns: thousands of modifier and head
+    combinations would cost seconds to tokenize at every start."""
+    modifier_words = sorted({w.lower() for m in gazetteer.title_modifiers() for w in m.split()})
+    patterns = []
+    seen = set()
+    for head in gazetteer.title_heads():
+        words = [t.lower_ for t in tokenizer(head)]
+        if not words or tuple(words) in seen:
+            continue
+        seen.add(tuple(words))
+        body = [{"LOWER": w} for w in words]
+        patterns.append({"label": "TITLE", "pattern": body})
+        patterns.append({"label": "TITLE",
+                         "pattern": [{"LOWER": {"IN": modifier_words}, "OP": "+"}] + body})
+    return patterns
 
 
 def _is_name_token(token) -> bool:

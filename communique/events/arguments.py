@@ -140,7 +140,8 @@ def _piece_tokens(piece: Token, others: set[int]) -> list[Token]:
 def _mentions_of(heads: list[Token], index: MentionIndex) -> list[Mention]:
     pieces: list[Token] = []
     for h in heads:
-        for p in [h] + list(h.conjuncts):
+        linked = [h] + [c for c in h.children if c.dep_ == "appos"]
+        for p in linked + [c for x in linked for c in x.conjuncts]:
             if p not in pieces:
                 pieces.append(p)
     piece_ids = {p.i for p in pieces}
@@ -160,10 +161,32 @@ def _mentions_of(heads: list[Token], index: MentionIndex) -> list[Mention]:
         else:
             group = _group_of_office_holders(piece, index)
             chosen = [group] if group else []
+        if not people:
+            # the parse may hang a post's complement elsewhere: "with the UN Assistant
+            # Secretary General for Rule of Law ... Alexander Zuev"
+            named = _person_after_post(piece, index)
+            if named is not None:
+                chosen = [named]
         for m in chosen:
             if m.entity_id not in {o.entity_id for o in out}:
                 out.append(m)
     return out
+
+
+def _person_after_post(piece: Token, index: MentionIndex) -> Mention | None:
+    if piece.ent_type_ != "TITLE":
+        return None
+    doc = index.doc
+    sent_end = piece.sent.end
+    for i in range(piece.i + 1, min(sent_end, piece.i + 16)):
+        tok = doc[i]
+        for m in index.by_token.get(i, []):
+            if m.type == "PERSON" and m.via == "name":
+                return m
+        if tok.pos_ in {"VERB", "AUX"} or (tok.is_punct and tok.text not in {"-", "–", ","}) \
+                or (tok.is_lower and tok.lower_ not in {"of", "for", "and", "the", "on"}):
+            return None
+    return None
 
 
 def _covers(m: Mention, tok: Token) -> bool:

@@ -28,7 +28,7 @@ def find_events(doc: Doc) -> list[Event]:
         when = _date_for(frame, sent, timexes, drafts, article, published)
         status = status_of(frame, date_start=when.start, published=published)
         etype = frame.type
-        if frame.single_side_type and len(actors) + len(recipients) <= 1 and not _joint(sent):
+        if frame.single_side_type and len(actors) + len(recipients) == 1 and not _joint(sent):
             etype = frame.single_side_type
         drafts.append({
             "frame": frame, "article": article, "actors": actors, "recipients": recipients,
@@ -155,6 +155,8 @@ def _same_paragraph(doc: Doc, a: Span, b: Span) -> bool:
 
 def _place_for(frame: Frame, sent: Span, index: MentionIndex) -> Mention | None:
     heads = {frame.trigger.i}
+    if frame.via == "phrase":
+        heads.add(frame.trigger.head.i)
     if frame.noun is not None:
         heads.add(frame.noun.i)
         heads.add(frame.noun.head.i)
@@ -274,7 +276,9 @@ def _to_event(d: dict, doc: Doc, context: dict) -> Event:
         place = default_gazetteer().place(d["where"].name) or {}
         where = Where(d["where"].name, place.get("country"), place.get("geonameid"),
                       place.get("lat"), place.get("lon"), d["where"].start, d["where"].end)
-    sides = len({m.entity_id for m in d["actors"] + d["recipients"]})
+    people_orgs = {m.org for m in d["actors"] + d["recipients"] if m.type == "PERSON"}
+    sides = len({m.entity_id for m in d["actors"] + d["recipients"]
+                 if m.type == "PERSON" or m.name not in people_orgs})
     onto = lex.types.get(d["type"], {})
     named = [m for m in d["actors"] + d["recipients"] if m.via != "implied"]
     confidence = 0.9 if frame.via == "verb" and len(named) >= 2 else 0.7 if named else 0.5

@@ -181,6 +181,8 @@ def _noun_frame(tok: Token, lex: Lexicon) -> Frame | None:
     spec, lemma = found
     if spec.get("plural_only") and tok.tag_ != "NNS":
         return None
+    if spec.get("standalone") is False:
+        return None     # "the events of the 74th session": a reference, not a report
     preps = _preps(tok)
     if not _needs_met(tok, spec, lex):
         return None

@@ -34,7 +34,7 @@ def make_gazetteer_ruler(nlp: Language, name: str, extra_dirs: list[str]):
     gazetteer = Gazetteer.load(extra_dirs or None)
     ruler = EntityRuler(nlp, name=name, phrase_matcher_attr="LOWER", overwrite_ents=True)
     from ..actors.names import title_patterns
-    ruler.add_patterns(gazetteer.phrase_patterns() + title_patterns(gazetteer))
+    ruler.add_patterns(gazetteer.phrase_patterns() + title_patterns(gazetteer, nlp.tokenizer))
     return ruler
 
 

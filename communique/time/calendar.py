@@ -238,8 +238,9 @@ def holiday(code: str, y: int) -> str | None:
     return None
 
 
-def closest_year(anchor: dt.date, m: int, d: int | None = None) -> int:
-    """The year that puts month m (day d) nearest to the anchor date."""
+def closest_year(anchor: dt.date, m: int, d: int | None = None, future_ok: bool = False) -> int:
+    """The year that puts month m (day d) nearest to the anchor date; news mostly reports the past,
+    so a future date counts as 2.5 times farther unless the sentence speaks of the future."""
     best, best_gap = anchor.year, None
     for y in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
@@ -247,6 +248,8 @@ def closest_year(anchor: dt.date, m: int, d: int | None = None) -> int:
         except ValueError:
             cand = dt.date(y, m, 28)
         gap = abs((cand - anchor).days)
+        if cand > anchor and not future_ok:
+            gap *= 2.5
         if best_gap is None or gap < best_gap:
             best, best_gap = y, gap
     return best
@@ -262,7 +265,7 @@ def duration(n, unit: str) -> str:
             f *= {"DE": 10, "CE": 100, "ML": 1000}[unit]
             unit = "Y"
         if f != int(f):
-            half = {"Y": (12, "M"), "M": (None, None), "D": (12, "H"), "H": (30, "TM"), "W": (None, None)}
+            half = {"Y": (12, "M"), "M": (None, None), "D": (24, "H"), "H": (60, "TM"), "TM": (60, "S"), "W": (None, None)}
             mult, sub = half.get(unit, (None, None))
             if mult and f - int(f) == 0.5:
                 main = f"{int(f)}{'M' if unit == 'TM' else unit}" if int(f) else ""

@@ -20,7 +20,10 @@ class Context:
     last_day_finish: str | None = None
     last_value: str | None = None        # latest calendar value of any grain
     last_year: int | None = None
+    last_complete_year: int | None = None  # year of the latest day-precision date
     dateline: dt.date | None = None
+    last_quarter: str | None = None      # latest quarter the text named ("the third quarter")
+    span: tuple[int, int] = (0, 0)       # the expression being resolved
 
     def deictic_ref(self) -> tuple[dt.date | None, str]:
         """The date 'today' means: the anchor (news) or, in a narrative or without an anchor,
@@ -38,9 +41,13 @@ class Context:
         return None, "none"
 
     def context_year(self) -> int | None:
-        if self.last_year is not None:
+        """Year for a partial date: any latest year in a narrative, else the latest complete
+        (day-precision) date's year, else the first year the text gives anywhere."""
+        if self.narrative and self.last_year is not None:
             return self.last_year
-        return self.first_year
+        if self.last_complete_year is not None:
+            return self.last_complete_year
+        return self.first_year if self.first_year is not None else self.last_year
 
 
 @dataclass

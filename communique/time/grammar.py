@@ -74,8 +74,10 @@ class Grammar:
             "date_dmy": rf"(?:{WD},?\s+)?{LEFT_GUARD}(?:(?:the\s+)?{DAY()}(?:\s+of)?\s+|the\s+(?P<dw>{R['ordinal_word']})"
                         rf"\s+(?:day\s+)?of\s+){MON()}(?:{YSEP}(?:{YEAR()}|(?P<ofrel>{RELYEAR})))?",
             "date_my": rf"{POSOF}{POS}\b{MON()}(?:\s+of|\s*,)?\s+{YEAR()}",
-            "month": rf"{POSOF}(?:(?P<rel>{REL})\s+)?{POS}\b{MON()}(?:\s+of\s+(?P<ofrel>{RELYEAR}))?(?!\s*\d)",
-            "year": rf"{POSOF}{POS}(?:(?P<fiscal>{R['fiscal']})(?:[\s-]+year)?\s+|the\s+year\s+)?{LEFT_GUARD}{YEAR()}",
+            "month": rf"{POSOF}(?:(?P<rel>{REL})\s+)?{POS}\b{MON()}(?:\s+(?:of\s+)?(?P<ofrel>{RELYEAR}))?(?!\s*\d)",
+            "year": rf"{POSOF}(?:(?P<pos>{R['pos']}|pre|post)[\s-]*|(?P<fiscal>{R['fiscal']})(?:[\s-]+year)?\s+|the\s+year\s+|{LEFT_GUARD}){YEAR()}",
+            "spoken_year": rf"(?:the\s+year\s+)?\b(?P<sy>nineteen|two\s+thousand(?:\s+and)?)[\s-]+(?P<sn>{R['num']})\b"
+                           rf"|(?P<tt>the\s+year\s+two\s+thousand)\b",
             "decade": rf"{POSOF}(?:the\s+)?{POS}(?:(?P<dc>(?:1\d|20)\d)0'?s\b|'(?P<ds>\d)0'?s\b|(?P<dw>{R['decade_word']}))",
             "century": rf"{POSOF}(?:the\s+)?{POS}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|{R['ordinal_word']})[\s-]+century"
                        rf"(?:\s+(?P<era>{era}))?",
@@ -87,18 +89,18 @@ class Grammar:
             "quarter": rf"(?:(?P<det>the|its|this|that|a|last|next|the\s+latest|the\s+current)\s+)?"
                        rf"(?:(?P<y0>(?:1\d|20)\d\d)\s+|(?P<yrel>this|last|next)\s+year's\s+)?(?:{R['fiscal']}[\s-]+)?"
                        rf"(?P<qo>{R['quarter_ord']})[\s-]+(?:{R['fiscal']}[\s-]+)?quarters?\b"
-                       rf"(?:\s+of\s+(?:{R['fiscal']}\s+)?(?:{YEAR()}|(?P<ofrel>{RELYEAR}|the\s+year))|\s*,?\s+(?:fiscal\s+){YEAR()})?",
+                       rf"(?:\s+of\s+(?:{R['fiscal']}\s+)?(?:{YEAR()}|(?P<ofrel>{RELYEAR}|the\s+year))|\s*,?\s+(?:fiscal\s+)?{YEAR('q')})?",
             "half": rf"(?:the\s+)?(?P<ho>{R['half_ord']})\s+half(?:\s+of\s+(?:{R['fiscal']}\s+)?(?:{YEAR()}|(?P<ofrel>{RELYEAR}|the\s+year)))?",
             "season": rf"{POSOF}(?:(?P<rel>{REL}|the)\s+)?{POS}(?P<season>{R['season']})"
-                      rf"(?:\s+of\s+(?:{YEAR()}|(?P<ofrel>{RELYEAR}))|\s*,?\s+{YEAR()})?",
+                      rf"(?:\s+of\s+(?:{YEAR()}|(?P<ofrel>{RELYEAR}))|\s*,?\s+{YEAR('q')})?",
             "holiday": rf"(?:(?P<rel>last|next|this)\s+)?(?P<hol>{R['holiday']})(?:\s*,?\s+{YEAR()})?",
             # deictic and anaphoric
             "deictic_day": rf"(?:(?P<pos>early|late|earlier|later)\s+)?(?P<deic>{R['deictic_day']})"
                            rf"(?:\s+(?P<part>{R['part']}))?",
             "day_part": rf"(?:(?P<pos>early|late)\s+)?(?P<dpm>{R['day_part_mod']})\s+(?P<part>{R['part']})",
-            "weekday": rf"(?:(?P<rel>{REL}|early|late|earlier|later)\s+)?{WD}(?:\s+(?P<part>{R['part']}))?",
+            "weekday": rf"(?:(?P<rel>{REL}|early|late|earlier|later)\s+)?(?P<wd>{R['weekday_full']})(?:\s+(?P<part>{R['part']}))?",
             "weekday_set": rf"(?P<wdp>{R['weekday_plural']})",
-            "rel_unit": rf"(?:(?P<within>{R['within']})\s+)?(?P<rel>{REL})\s+(?P<unit>day|week|weekend|month|year|decade|century|quarter|fortnight|season)\b",
+            "rel_unit": rf"(?:(?P<within>{R['within']})\s+)?(?P<rel>{REL})\s+(?:fiscal\s+)?(?P<unit>day|week|weekend|month|year|decade|century|quarter|fortnight|season)\b",
             "within_the": rf"(?P<within>earlier|later|early|late)\s+in\s+the\s+(?P<unit>day|week|month|year)\b",
             "day_anaphora": rf"(?P<ana>{R['day_anaphora']})",
             "shifted": rf"{APPROX}(?:(?P<num>{NUM})[\s-]+)?(?:(?:more|full|long)\s+)?(?P<unit>{UNIT})\s+(?P<shift>{R['shift']})",
@@ -106,9 +108,9 @@ class Grammar:
                         rf"following|latest|recent|initial|remaining|entire|whole|full|same|other|ensuing|preceding|"
                         rf"subsequent|intervening|better\s+part\s+of\s+the)\s+)?{APPROX}(?P<num>{NUM})[\s-]+"
                         rf"(?:(?P<adj>more|full|long|straight|consecutive|additional|further|bloody|short|"
-                        rf"trading|business|working|calendar)[\s-]+)?(?P<unit>{UNIT})(?P<sfx>-long|-old)?",
+                        rf"trading|business|working|calendar)[\s-]+)?(?P<unit>{UNIT})(?P<andhalf>\s+and\s+a\s+half)?(?P<sfx>-long|-old)?",
             "half_unit": rf"{APPROX}(?P<half>half\s+an?|a\s+half)[\s-]+(?P<unit>hour|day|year|century|decade)",
-            "bare_units": rf"(?:(?P<dmod>the\s+past|the\s+last|the\s+next|the\s+coming|the\s+following|recent|coming)\s+)?"
+            "bare_units": rf"(?:(?P<dmod>the\s+past|the\s+last|the\s+next|the\s+coming|the\s+following|recent|coming)\s+|\b)"
                           rf"(?P<unit>years|months|weeks|days|decades|centuries|hours|minutes)(?P<sfx>-long|-old)?",
             "year_end": rf"(?P<ye>{R['year_end']})(?:\s+of\s+{YEAR()})?",
             "year_ago": rf"(?P<yago>{R['year_ago']})",
@@ -155,6 +157,9 @@ class Grammar:
     def _acceptable(self, c: Candidate, text: str) -> bool:
         """Filters a regex alone cannot express: capitalisation, context words, number sanity."""
         lex, g = self.lex, c.g
+        for name in ("era", "era1", "era2", "eraq"):
+            if g.get(name) and not g[name].isupper() and not g[name][0].isupper():
+                return False
         for name in ("mon", "mon1", "mon2", "wd"):
             tok = g.get(name)
             if tok and not lex.capital_ok(tok):
@@ -213,8 +218,13 @@ class Grammar:
                     return False
                 if re.match(r"\s+(?:of|old|ago|later|earlier|before|after)\b", after):
                     return False
-        if rule == "set_word" and key(g["sw"]) in lex.set_adjectives_need_next:
-            pass
+        if rule == "set_word" and key(g["sw"]) in lex.set_adjectives_need_next and re.match(r"\s+[a-z]", after) \
+                and not re.match(r"\s+(?:basis|and|or|by|for|in|at|on|to|from|since|until)\b", after):
+            return False
+        if rule == "duration" and g.get("sfx") and g["sfx"].lower().endswith("old"):
+            return False
+        if rule == "shifted" and not g.get("num") and not g["unit"].lower().endswith("s"):
+            return False
         if rule in ("set_every",) and key(g["q"]) in ("a", "per") and not g.get("unit"):
             return False
         if rule == "set_every" and key(g["q"]) == "a" and not re.search(

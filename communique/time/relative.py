@@ -57,7 +57,7 @@ class RelativeRules:
 
     # ------------------------------------------------------------ calendar parts
     def _part_year(self, g, ctx: Context, m_hint: int) -> tuple[int | None, str]:
-        y = self.year(g) if g.get("y") else None
+        y = self.year(g) if g.get("y") else (self.year(g, "q") if g.get("yq") else None)
         if y is not None:
             return y, "text"
         if g.get("y0"):
@@ -90,7 +90,7 @@ class RelativeRules:
 
     def r_season(self, c, g, ctx):
         s = self.lex.seasons[key(g["season"])]
-        y = self.year(g)
+        y = self.year(g) if g.get("y") else self.year(g, "q")
         basis = "text"
         if y is None:
             y = self.ofrel_year(g, ctx)
@@ -241,8 +241,8 @@ class RelativeRules:
         if unit == "FN":
             unit, n = "D", 14 * n
         ref, basis = self.ref_value(ctx, kind, grain, direction)
-        if unit == "Y" and n == 1 and ctx.last_value and cal.parse(ctx.last_value)["grain"] == "quarter":
-            return Norm(value=cal.shift(ctx.last_value, "Y", -1 if direction < 0 else 1), basis="anchor")
+        if unit == "Y" and n == 1 and ctx.last_quarter and not ctx.narrative:
+            return Norm(value=cal.shift(ctx.last_quarter, "Y", -1 if direction < 0 else 1), basis="anchor")
         return Norm(value=self.shifted_value(ref, unit, direction * n, grain), basis=basis)
 
     # ------------------------------------------------------------ durations
@@ -251,6 +251,8 @@ class RelativeRules:
         n = self.lex.number(g["num"])
         if unit is None or n is None or unit == "SEASON":
             return None
+        if g.get("andhalf") and n != "X":
+            n = float(n) + 0.5
         if unit == "S" and key(g["num"]) in ("a", "one") and re.match(r"\s+[a-z]", ctx.text[c.end:c.end + 3]):
             return None
         if g.get("approx") and key(g["approx"]) in ("some",) and n == "X":
@@ -282,8 +284,8 @@ class RelativeRules:
         return Norm(value=cal.month(d.year, d.month) if code == "ME" else cal.fmt_year(d.year), basis=basis, mod="END")
 
     def _latest_quarter(self, ctx: Context, current: bool) -> str | None:
-        if ctx.last_value and cal.parse(ctx.last_value)["grain"] == "quarter":
-            return ctx.last_value
+        if ctx.last_quarter:
+            return ctx.last_quarter
         ref, _ = ctx.deictic_ref()
         if ref is None:
             return None

@@ -55,7 +55,7 @@ class Resolver(RelativeRules):
     def infer_year(self, ctx: Context, m: int, d: int | None = None) -> tuple[int | None, str]:
         """Year of a partial date: nearest to the anchor in news, else from the text."""
         if ctx.anchor and not ctx.narrative:
-            return cal.closest_year(ctx.anchor, m, d), "anchor"
+            return cal.closest_year(ctx.anchor, m, d, future_ok=self.tense(ctx, *ctx.span) > 0), "anchor"
         y = ctx.context_year()
         if y is not None:
             return y, "anchor"
@@ -66,13 +66,22 @@ class Resolver(RelativeRules):
         return None, "none"
 
     def tense(self, ctx: Context, start: int, end: int) -> int:
-        """+1 when the sentence around a position speaks of the future, else -1."""
+        """+1 when the words around a position (same sentence, a few words either side) speak of
+        the future, else -1; the nearest cue wins."""
         text = ctx.text
-        s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 120)
-        e_candidates = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
-        e = min(e_candidates + [end + 120])
-        window = text[s + 1:start] + " " + text[end:e]
-        return 1 if self.future_rx.search(window) else -1
+        s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 60)
+        stops = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
+        e = min(stops + [end + 60])
+        left = " ".join(text[s + 1:start].split()[-6:])
+        right = " ".join(text[end:e].split()[:6])
+        best = (99, -1)
+        for side, chunk in ((0, left), (1, right)):
+            for rx, sign in ((self.future_rx, 1), (self.past_rx, -1)):
+                for m in rx.finditer(chunk):
+                    dist = len(chunk) - m.end() if side == 0 else m.start()
+                    if dist < best[0]:
+                        best = (dist, sign)
+        return best[1]
 
     @staticmethod
     def day_value(y: int | None, m: int, d: int) -> tuple[str | None, str | None]:
@@ -142,6 +151,15 @@ class Resolver(RelativeRules):
             y, _ = self.infer_year(ctx, m)
         value = cal.month(y, m) if y is not None else f"XXXX-{m:02d}"
         return Norm(value=value, basis="anchor", mod=self.pos_mod(g))
+
+    def r_spoken_year(self, c, g, ctx):
+        if g.get("tt"):
+            return Norm(value="2000")
+        n = self.lex.number(g["sn"])
+        if not isinstance(n, float) or n != int(n) or not 0 < n < 100:
+            return None
+        base = 1900 if key(g["sy"]) == "nineteen" else 2000
+        return Norm(value=str(base + int(n)))
 
     def r_year(self, c, g, ctx):
         y = self.year(g)

@@ -65,6 +65,7 @@ class Tagger:
         ctx = self._context(text, parse_anchor(anchor), cands)
         out: list[Timex] = []
         for c in cands:
+            ctx.span = (c.start, c.end)
             try:
                 norm = self.resolver.resolve(c, ctx)
             except (ValueError, OverflowError, KeyError, TypeError, AttributeError) as exc:
@@ -100,9 +101,11 @@ class Tagger:
         ctx = Context(text=text, anchor=anchor)
         if years:
             ctx.first_year = years[0]
-        if anchor and len(years) >= 4:
-            far = [y for y in years if abs(y - anchor.year) > 1]
-            if len(far) / len(years) >= 0.7 and abs(statistics.median(years) - anchor.year) > 2:
+        # a history (WikiWars-like) rather than news: many explicit years, nearly all far from the
+        # anchor; then partial dates and relative expressions count from the text, not the anchor
+        if len(years) >= 10:
+            far = [y for y in years if anchor is None or abs(y - anchor.year) > 5]
+            if len(far) / len(years) >= 0.85 and (anchor is None or abs(statistics.median(years) - anchor.year) > 5):
                 ctx.narrative = True
         if anchor is None:
             ctx.dateline = self._dateline(text, cands)
@@ -138,6 +141,11 @@ class Tagger:
             ctx.last_day_begin = ctx.last_day
             pf = cal.parse(finish)
             ctx.last_day_finish = finish[:10] if pf and pf["grain"] == "day" else ctx.last_day
+            ctx.last_complete_year = p["y"]
+        if p["grain"] == "quarter" and t.basis == "text" or (t.text.lower().find("quarter") >= 0
+                                                             and p["grain"] == "quarter" and "ago" not in t.text.lower()
+                                                             and "earlier" not in t.text.lower()):
+            ctx.last_quarter = begin
         ctx.last_value = re.sub(r"T.*$", "", finish if t.finish else begin)
         ctx.last_year = (cal.parse(ctx.last_value) or p)["y"]
 
