@@ -71,6 +71,7 @@ def repair_entities(doc: Doc) -> list[Span]:
                 out.append(Span(doc, cut, ent.end, label="PERSON"))
                 continue
         out.append(ent)
+    out += _names_after_posts(doc, out, rules)
     # strip a leading "the" and trailing whitespace tokens from every entity
     cleaned = []
     for span in out:
@@ -83,6 +84,51 @@ def repair_entities(doc: Doc) -> list[Span]:
             cleaned.append(Span(doc, start, end, label=span.label_, kb_id=span.kb_id_,
                                 span_id=span.id_))
     return _no_overlaps(cleaned)
+
+
+POST_CONNECTORS = {"of", "the", "for", "and", "on", "-", "–"}
+
+
+def _names_after_posts(doc: Doc, ents: list[Span], rules: dict) -> list[Span]:
+    """'President of Ukraine Volodymyr Zelenskyy': the capitalised run that closes a post
+    phrase is a person, even where the statistical NER saw nothing."""
+    label_at = {}
+    for ent in ents:
+        for i in range(ent.start, ent.end):
+            label_at[i] = ent.label_
+    body_words = rules["body_words_set"]
+    found = []
+    for ent in ents:
+        if ent.label_ != "TITLE":
+            continue
+        j, limit = ent.end, min(len(doc), ent.end + 16)
+        while j < limit:
+            tok = doc[j]
+            if tok.lower_ in POST_CONNECTORS or label_at.get(j) in {"ORG", "GPE", "NORP", "LOC", "TITLE"}:
+                j += 1
+                continue
+            if label_at.get(j) == "PERSON" or not _is_name_token(tok) or tok.is_space:
+                break
+            run_end = j
+            while run_end < limit and label_at.get(run_end) is None and _is_name_token(doc[run_end]) \
+                    and not doc[run_end].is_space and doc[run_end].lower_ not in POST_CONNECTORS:
+                run_end += 1
+            nxt = doc[run_end] if run_end < len(doc) else None
+            run = doc[j:run_end]
+            after = doc[run_end + 1] if run_end + 1 < len(doc) else None
+            continues = nxt is not None and (
+                nxt.lower_ in POST_CONNECTORS - {"and"} or label_at.get(run_end) in {"ORG", "GPE"}
+                or (nxt.lower_ == "and" and after is not None and _is_name_token(after)
+                    and label_at.get(run_end + 1) is None))
+            if continues:
+                j = run_end
+                continue
+            words = [t for t in run if t.text not in {"-", "'"}]
+            if 1 <= len(words) <= 4 and not any(t.text in body_words for t in run) \
+                    and not run.text.isupper() and run[0].text not in rules["not_names_set"]:
+                found.append(Span(doc, j, run_end, label="PERSON"))
+            break
+    return found
 
 
 def _no_overlaps(spans: list[Span]) -> list[Span]:

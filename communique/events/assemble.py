@@ -6,7 +6,7 @@ from spacy.tokens import Doc, Span
 from ..actors.gazetteer import default_gazetteer
 from ..records import Event, Evidence, Mention, Participant, Timex, When, Where
 from .arguments import MentionIndex, frame_sides
-from .detect import Frame, find_frames
+from .detect import Frame, collective_subject, find_frames
 from .lexicon import load_lexicon
 from .modality import mode_of, status_of
 
@@ -25,6 +25,9 @@ def find_events(doc: Doc) -> list[Event]:
         sent = frame.trigger.sent
         article = _article_of(articles, sent.start_char)
         actors, recipients = frame_sides(frame, index)
+        if not actors and collective_subject(frame.trigger if frame.via == "verb" else
+                                             frame.trigger.head, load_lexicon()):
+            actors, recipients = _both_sides(drafts, article, mentions, sent)
         when = _date_for(frame, sent, timexes, drafts, article, published)
         status = status_of(frame, date_start=when.start, published=published)
         etype = frame.type
@@ -98,6 +101,22 @@ def _add_implied_sides(drafts: list[dict], articles: list[dict], mentions: list[
                                sentence=hero.sentence, via="implied")]
 
 
+def _both_sides(drafts: list[dict], article: dict, mentions: list[Mention], sent: Span):
+    """'The two ministers', 'the parties': the sides of the story's last two-sided event,
+    else its last two people."""
+    for d in reversed(drafts):
+        if d["article"] is article and len(d["actors"]) + len(d["recipients"]) >= 2:
+            return list(d["actors"]), list(d["recipients"])
+    people: list[Mention] = []
+    for m in mentions:
+        if m.type == "PERSON" and article["start"] <= m.start < sent.start_char \
+                and m.entity_id not in {p.entity_id for p in people}:
+            people.append(m)
+    if len(people) >= 2:
+        return [people[-2]], [people[-1]]
+    return [], []
+
+
 # --- dates -------------------------------------------------------------------------------
 
 def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict],
@@ -115,16 +134,55 @@ def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict]
             span = sent.doc.char_span(t.start, t.end, alignment_mode="expand")
             return span is not None and span.root.head.i in ancestors | _prep_heads(span)
 
-        best = sorted(own, key=lambda t: (not attached(t), abs(t.start - anchor)))[0]
-        return _when_from(best)
-    for d in reversed(drafts):
-        if d["article"] is article and d["when"].start and \
-                _same_paragraph(sent.doc, d["sent"], sent):
-            w = d["when"]
-            return When(w.start, w.end, w.precision, "text", w.text, w.approximate)
+        own = [t for t in own if not _content_date(t, frame, sent)]
+        if own:
+            best = sorted(own, key=lambda t: (not attached(t), abs(t.start - anchor)))[0]
+            when = _when_from(best)
+            context = _context_date(drafts, article)
+            # "welcomed its leadership this year": a vague date that holds the day of the story
+            if when.precision in {"year", "month"} and not when.approximate and context \
+                    and context.start and context.start.startswith(when.start):
+                return context
+            return when
+    context = _context_date(drafts, article)
+    if context is not None:
+        return context
     if published:
         return When(published, published, "day", "publication", None)
     return When()
+
+
+def _context_date(drafts: list[dict], article: dict) -> When | None:
+    """A sentence without its own date goes on about the story's last dated act."""
+    for d in reversed(drafts):
+        w = d["when"]
+        if d["article"] is article and w.start and w.basis in {"text", "context"} \
+                and d["status"] == "occurred" and w.precision == "day":
+            return When(w.start, w.end, w.precision, "context", w.text, w.approximate)
+    return None
+
+
+CONTENT_DEPS = {"xcomp", "ccomp", "dobj", "relcl", "acl", "advcl"}
+PERIOD_PREPS = {"for", "until", "till", "through", "beyond", "by"}
+
+
+def _content_date(t: Timex, frame: Frame, sent: Span) -> bool:
+    """A date inside what was agreed or planned ('agreed to draft a plan for 2023-2025') is
+    the content's date, not the event's."""
+    span = sent.doc.char_span(t.start, t.end, alignment_mode="expand")
+    if span is None:
+        return False
+    if span.start > 0 and sent.doc[span.start - 1].lower_ in PERIOD_PREPS:
+        return True     # "a plan for 2022-2023", "until 2025": a period covered, not a date
+    tops = {frame.trigger.i} | ({frame.noun.i} if frame.noun is not None else set())
+    tok = span.root
+    for _ in range(12):
+        if tok.i in tops or tok.head is tok:
+            return False
+        if tok.dep_ in CONTENT_DEPS:
+            return any(a.i in tops for a in tok.ancestors)
+        tok = tok.head
+    return False
 
 
 def _prep_heads(span: Span) -> set[int]:
@@ -134,10 +192,36 @@ def _prep_heads(span: Span) -> set[int]:
     return set()
 
 
+SEASONS = {"SP": ("03", "05"), "SU": ("06", "08"), "FA": ("09", "11"), "WI": ("12", "02"),
+           "H1": ("01", "06"), "H2": ("07", "12"), "Q1": ("01", "03"), "Q2": ("04", "06"),
+           "Q3": ("07", "09"), "Q4": ("10", "12")}
+
+
 def _when_from(t: Timex) -> When:
     start, end = t.range
+    coarse = _coarse_range(start, end)
+    if coarse:
+        return When(coarse[0], coarse[1], "month", "text", t.text, approximate=True)
     precision = t.precision if t.precision != "none" else _precision(start)
     return When(start, end or start, precision, "text", t.text)
+
+
+def _coarse_range(start: str | None, end: str | None) -> tuple[str, str] | None:
+    """Seasons, quarters and weeks as the months or days they span (approximate)."""
+    import datetime as dt
+    if not start or len(start) < 7:
+        return None
+    year, part = start[:4], start[5:]
+    if not year.isdigit():
+        return None
+    if part in SEASONS:
+        a, b = SEASONS[part]
+        end_year = str(int(year) + 1) if part == "WI" else year
+        return f"{year}-{a}", f"{end_year}-{b}"
+    if part.startswith("W") and part[1:].isdigit():
+        monday = dt.date.fromisocalendar(int(year), int(part[1:]), 1)
+        return monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
+    return None
 
 
 def _precision(value: str | None) -> str:
@@ -214,6 +298,16 @@ def _merge(drafts: list[dict], articles: list[dict]) -> list[dict]:
         if target is None:
             out.append(d)
             continue
+        if _in_title(target) and not _in_title(d):
+            # the body sentence says it best: it becomes the record, the headline its evidence
+            out[out.index(target)] = d
+            d.setdefault("also", []).extend([target] + target.get("also", []))
+            d["headline_merged"] = True
+            d, target = target, d
+            for key in ("actors", "recipients"):
+                ids = {m.entity_id for m in target["actors"] + target["recipients"]}
+                target[key] += [m for m in d[key] if m.entity_id not in ids]
+            continue
         for key in ("actors", "recipients"):
             ids = {m.entity_id for m in target["actors"] + target["recipients"]}
             target[key] += [m for m in d[key] if m.entity_id not in ids]
@@ -226,17 +320,35 @@ def _merge(drafts: list[dict], articles: list[dict]) -> list[dict]:
 def _same_event(a: dict, b: dict) -> bool:
     ids_a = {m.entity_id for m in a["actors"] + a["recipients"] if m.via != "implied"}
     ids_b = {m.entity_id for m in b["actors"] + b["recipients"] if m.via != "implied"}
-    if a["when"].start and b["when"].start and a["when"].start != b["when"].start:
+    if _anaphoric(b) and a["type"] == "CONSULT" and not _in_title(a) and \
+            (not b["when"].start or b["when"].basis == "context" or b["when"].start == a["when"].start):
+        return True     # "The meeting was chaired by ...": the meeting just reported
+    headline = _in_title(a)
+    undated = a["when"].basis in {"publication", "none"} or b["when"].basis in {"publication", "none"}
+    if a["when"].start and b["when"].start and a["when"].start != b["when"].start \
+            and not (headline and undated):
         return False
     if a["status"] != b["status"]:
         return False
     # a headline and its body sentence, or a sentence that goes on about the same act
-    headline = _in_title(a)
+    if headline:
+        # a headline announces one act: the first body sentence that reports it
+        return not a.get("headline_merged") and (not ids_a or not ids_b or bool(ids_a & ids_b))
     if ids_a and ids_b:
         return bool(ids_a & ids_b) and (headline or ids_a <= ids_b or ids_b <= ids_a) \
             and (headline or b["sentence"] - a["sentence"] <= 1)
     return b["sentence"] - a["sentence"] <= 1 and (not ids_a or not ids_b) and \
         a["type"] not in {"CONSULT"}
+
+
+def _anaphoric(d: dict) -> bool:
+    noun = d["frame"].noun
+    if noun is None or d["frame"].via not in {"light", "noun"} or d["type"] != "CONSULT":
+        return False
+    dets = {c.lower_ for c in noun.children if c.dep_ == "det"}
+    partners = {c.lower_ for c in noun.children if c.dep_ == "prep"} & {"with", "between", "of"}
+    return bool(dets & {"the", "this", "that"}) and not partners and \
+        not any(c.lower_ in {"next", "new", "another", "second"} for c in noun.children)
 
 
 def _in_title(d: dict) -> bool:

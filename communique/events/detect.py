@@ -67,7 +67,7 @@ def find_frames(doc: Doc) -> list[Frame]:
             claimed.update(frame.absorbed)
             frames.append(frame)
     frames.sort(key=lambda f: f.trigger.i)
-    return frames
+    return drop_plans_of_events(frames, lex)
 
 
 def _children(tok: Token, deps: set[str]) -> list[Token]:
@@ -128,14 +128,55 @@ def _verb_frame(tok: Token, lex: Lexicon) -> Frame | None:
     if lemma == "take" and any(c.lower_ == "part" for c in tok.children) and "in" in _preps(tok):
         return Frame("CONSULT", tok, noun=_first(_preps(tok)["in"]), mode="multilateral",
                      participation=True)
+    if lemma in lex.words("speech_verbs"):
+        venue = [p for prep, objs in _preps(tok).items() if prep in {"at", "before", "to"}
+                 for p in objs if (lex.nouns.get(p.lemma_.lower()) or {}).get("mode") == "multilateral"]
+        if venue:
+            return Frame("CONSULT", tok, noun=venue[0], mode="multilateral", participation=True)
     spec = lex.verbs.get(lemma)
-    if spec is None or not _needs_met(tok, spec, lex):
+    if spec is None:
         return None
+    if not _needs_met(tok, spec, lex) and not (
+            spec.get("needs") == ["prep:with"] and collective_subject(tok, lex)):
+        return None
+    object_types = lex.word_lists.get("object_types_map") or {}
+    for obj in _objects(tok):
+        new_type = object_types.get(obj.lemma_.lower())
+        if new_type:
+            return Frame(new_type, tok, noun=obj)
     noun = None
     if spec.get("participation"):
         noun = _first(_preps(tok).get("in", []) + _children(tok, {"dobj"}))
     return Frame(spec["type"], tok, noun=noun, mode=spec.get("mode"),
                  reverse=bool(spec.get("reverse")), participation=bool(spec.get("participation")))
+
+
+def collective_subject(verb: Token, lex: Lexicon) -> bool:
+    """'The two ministers spoke', 'the parties agreed': both sides named before."""
+    words = lex.words("collective_subjects")
+    for subj in verb.children:
+        if subj.dep_ in {"nsubj", "nsubjpass"}:
+            if subj.lemma_.lower() in words or subj.lower_ in words:
+                return True
+            if any(c.lower_ in {"two", "both"} for c in subj.children):
+                return True
+    return False
+
+
+def drop_plans_of_events(frames: list[Frame], lex: Lexicon) -> list[Frame]:
+    """'They agreed to hold the next meeting': the meeting is the event (planned); the
+    agreement to hold it is not a second one."""
+    plan_verbs = lex.words("plan_verbs")
+    out = []
+    for frame in frames:
+        if frame.type == "AGREE" and frame.trigger.lemma_.lower() in plan_verbs:
+            comps = [c for c in frame.trigger.children if c.dep_ in {"xcomp", "ccomp"}]
+            inner = [f for f in frames if f is not frame and any(
+                c.i == f.trigger.i or c.is_ancestor(f.trigger) for c in comps)]
+            if inner:
+                continue
+        out.append(frame)
+    return out
 
 
 def _light_frame(tok: Token, lex: Lexicon) -> Frame | None:

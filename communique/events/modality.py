@@ -43,7 +43,10 @@ def status_of(frame: Frame, *, date_start: str | None, published: str | None) ->
     if any(t.lemma_.lower() in st["planned_governors"] and t.i != frame.trigger.i
            for t in chain[1:]) and any(c.lower_ == "to" for t in chain for c in t.children):
         return "planned"
-    if frame.noun is not None and any(c.lower_ in st["planned_modifiers"] for c in frame.noun.children):
+    if frame.noun is not None and any(
+            c.lower_ in st["planned_modifiers"] or
+            (c.dep_ in {"acl", "relcl"} and c.lemma_.lower() in st["planned_governors"])
+            for c in frame.noun.children):
         return "planned"
     if child_lowers & set(st["hypothetical_aux"]) or \
             any(c.dep_ == "mark" and c.lower_ in st["hypothetical_marks"] for c in children):

@@ -21,6 +21,7 @@ class Context:
     last_value: str | None = None        # latest calendar value of any grain
     last_year: int | None = None
     last_complete_year: int | None = None  # year of the latest day-precision date
+    last_dated_year: int | None = None     # year of the latest date finer than a year
     dateline: dt.date | None = None
     last_quarter: str | None = None      # latest quarter the text named ("the third quarter")
     span: tuple[int, int] = (0, 0)       # the expression being resolved

@@ -146,6 +146,8 @@ class Tagger:
                                                              and p["grain"] == "quarter" and "ago" not in t.text.lower()
                                                              and "earlier" not in t.text.lower()):
             ctx.last_quarter = begin
+        if p["grain"] != "year":
+            ctx.last_dated_year = p["y"]
         ctx.last_value = re.sub(r"T.*$", "", finish if t.finish else begin)
         ctx.last_year = (cal.parse(ctx.last_value) or p)["y"]
 
@@ -172,7 +174,7 @@ class Tagger:
         gap = text[prev.end:cur.start]
         clock, date = None, None
         if prev.type == "TIME" and re.search(r"T\d", prev.value or "") and cur.type == "DATE" \
-                and re.fullmatch(r"\s*,?\s*(?:on\s+)?", gap, re.I):
+                and re.fullmatch(r"\.?\s*,?\s*(?:on\s+)?", gap, re.I):
             clock, date = prev, cur
         elif cur.type == "TIME" and re.search(r"T\d", cur.value or "") and prev.type == "DATE" \
                 and re.fullmatch(r"\s*,?\s*at\s+", gap, re.I):

@@ -1,0 +1,239 @@
+"""Tests of the temporal tagger (communique.time) and its TimeML evaluation."""
+from pathlib import Path
+
+import pytest
+
+from communique.records import Timex
+from communique.time import get_tagger, tag_times, time_command
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = SHARED / "corpus" / "seed-csto-2019-09.txt"
+TBAQ = SHARED / "data" / "tempeval3" / "TBAQ-cleaned"
+
+
+def values(text, anchor=None):
+    return [(t.text, t.value) for t in tag_times(text, anchor)]
+
+
+def one(text, anchor=None):
+    found = tag_times(text, anchor)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_offsets_slice_the_text():
+    text = ("NEW YORK, 14 March 2022 — Today the council met for two hours. On 15 March, the next day, "
+            "it met again; every week since, and on Monday it will meet at 3 p.m.")
+    found = tag_times(text)
+    assert found
+    for t in found:
+        assert isinstance(t, Timex)
+        assert text[t.start:t.end] == t.text
+
+
+def test_absolute_and_partial_dates():
+    assert one("It was signed on 26 September 2019.").value == "2019-09-26"
+    t = one("They met on September 26.", "2019-09-30")
+    assert (t.value, t.precision, t.basis) == ("2019-09-26", "day", "anchor")
+    assert one("On the 25th of September they spoke.", "2019-10-01").value == "2019-09-25"
+    assert one("Signed in September 2016.").value == "2016-09"
+    assert one("Signed in 2016.").value == "2016"
+    assert one("The memorandum of Sept. 5, 2019 stands.").value == "2019-09-05"
+
+
+def test_partial_date_year_without_anchor():
+    # from the latest complete date before ...
+    text = "The summit opened on 3 May 2018. In September 2016 a deal was signed. On 5 May talks ended."
+    assert values(text)[-1] == ("5 May", "2018-05-05")
+    # ... else from the first year-bearing date anywhere
+    assert values("On 5 May talks began. The plan dates from 12 June 2017.")[0] == ("5 May", "2017-05-05")
+    assert one("On 5 May talks began.").value == "XXXX-05-05"
+
+
+def test_december_date_in_january_report():
+    assert one("The talks held on December 28 were useful.", "2020-01-05").value == "2019-12-28"
+
+
+def test_ranges():
+    t = one("He was in New York from 24 to 27 September , 2019, at the invitation.")
+    assert (t.text, t.value, t.begin, t.finish) == ("24 to 27 September , 2019", "2019-09-24", "2019-09-24", "2019-09-27")
+    t = one("The exercise runs 24-27 September.", "2019-09-01")
+    assert (t.begin, t.finish) == ("2019-09-24", "2019-09-27")
+    t = one("It was held between 3 and 5 May.", "2019-06-01")
+    assert (t.begin, t.finish) == ("2019-05-03", "2019-05-05")
+    t = one("Held September 24-27, 2019 in Dushanbe.")
+    assert (t.begin, t.finish, t.basis) == ("2019-09-24", "2019-09-27", "text")
+    t = one("The mission lasted from 3 May to 5 June 2019.")
+    assert (t.begin, t.finish) == ("2019-05-03", "2019-06-05")
+
+
+def test_ranges_split_for_timeml():
+    found = tag_times("from 24 to 27 September, 2019", split_ranges=True)
+    assert [(t.text, t.value) for t in found] == [("24", "2019-09-24"), ("27 September, 2019", "2019-09-27")]
+
+
+def test_anaphora():
+    text = ("The delegation was in New York from 24 to 27 September, 2019. On September 26 he met the "
+            "Under-Secretary. On the same day, a meeting was held. The next day he flew home. "
+            "Two days later he reported; a week later he resigned.")
+    got = dict(values(text))
+    assert got["September 26"] == "2019-09-26"
+    assert got["the same day"] == "2019-09-26"
+    assert got["The next day"] == "2019-09-27"
+    assert got["Two days later"] == "2019-09-29"
+    assert got["a week later"] == "2019-10-06" or got["a week later"].startswith("2019-W40")
+
+
+def test_anaphora_day_before_and_that_day():
+    got = dict(values("On 10 March 2021 the council met. The day before, envoys arrived."))
+    assert got["The day before"] == "2021-03-09"
+    got = dict(values("On 10 March 2021 the council met. That day was calm; the following day was not."))
+    assert got["That day"] == "2021-03-10"
+    assert got["the following day"] == "2021-03-11"
+
+
+def test_deictics_against_anchor():
+    anchor = "2019-09-26"  # a Thursday
+    got = dict(values("Today, yesterday and tomorrow; this morning and tonight. This year, last month, "
+                      "next month, last week and next week.", anchor))
+    assert got["Today"] == "2019-09-26"
+    assert got["yesterday"] == "2019-09-25"
+    assert got["tomorrow"] == "2019-09-27"
+    assert got["this morning"] == "2019-09-26TMO"
+    assert got["tonight"] == "2019-09-26"
+    assert got["This year"] == "2019"
+    assert got["last month"] == "2019-08"
+    assert got["next month"] == "2019-10"
+    assert got["last week"] == "2019-W38"
+    assert got["next week"] == "2019-W40"
+
+
+def test_references():
+    got = dict(values("Recently the CSTO grew. It is currently chaired by Russia, now and in the future.", "2019-09-26"))
+    assert got["Recently"] == "PAST_REF"
+    assert got["currently"] == "PRESENT_REF"
+    assert got["now"] == "PRESENT_REF"
+    assert got["the future"] == "FUTURE_REF"
+
+
+def test_weekday_past_and_future():
+    anchor = "2019-09-26"  # Thursday
+    assert one("The minister said on Monday that talks went well.", anchor).value == "2019-09-23"
+    assert one("The minister will travel to Minsk on Monday.", anchor).value == "2019-09-30"
+    assert one("The summit is to open on Friday.", anchor).value == "2019-09-27"
+    assert one("The ministers met on Thursday.", anchor).value == "2019-09-26"
+    assert one("He met them on Monday.").value == "XXXX-WXX-1"
+
+
+def test_datelines():
+    got = values("KABUL, Afghanistan (Nov. 20, 2011) - Yesterday ISAF forces met elders.")
+    assert got == [("Nov. 20, 2011", "2011-11-20"), ("Yesterday", "2011-11-19")]
+    got = values("NEW YORK, 14 March 2022 — Today the Security Council met.")
+    assert got == [("14 March 2022", "2022-03-14"), ("Today", "2022-03-14")]
+
+
+def test_numeric_formats():
+    assert one("Signed on 25.09.2019 in Moscow.").value == "2019-09-25"
+    assert one("Signed on 2019-09-25 in Moscow.").value == "2019-09-25"
+    assert one("Signed on 09/25/2019 in Moscow.").value == "2019-09-25"
+    assert one("Signed on 25/09/2019 in Moscow.").value == "2019-09-25"
+    assert one("Signed on 03/04/2019 in Moscow.").value == "2019-03-04"   # US order by default
+
+
+def test_impossible_date_is_reported_not_raised():
+    t = one("The meeting on 31 September 2019 was postponed.")
+    assert t.value is None
+    assert "impossible date" in t.error and "31 September" in t.error
+    assert one("Minutes of 30.02.2019.").error
+
+
+def test_no_dates_in_furniture_numbers_and_ordinals():
+    text = ("IMG-20190925-WA0060 (1).jpg\n +7495-795-27-10, odkb-pressa@gov.ru\n"
+            "the events of the 74th session of the UN General Assembly; 1,500 troops and 2019 soldiers; "
+            "$1990 in cash; Resolution 2231 was cited.")
+    assert tag_times(text) == []
+
+
+def test_month_names_that_are_words():
+    assert tag_times("You may march to the square in may.") == []
+
+
+def test_durations_and_sets():
+    got = dict(values("It lasted three days and two hours; for a month; 5 1/2 hours; a two-year plan.", "2019-01-01"))
+    assert got["three days"] == "P3D"
+    assert got["two hours"] == "PT2H"
+    assert got["a month"] == "P1M"
+    assert got["5 1/2 hours"] == "PT5H30M"
+    assert "P2Y" in got.values()
+    sets = [t for t in tag_times("They meet every week and report annually; a weekly review.") if t.type == "SET"]
+    assert [(t.text, t.value) for t in sets] == [("every week", "P1W"), ("annually", "P1Y")]
+
+
+def test_times_merge_with_dates():
+    t = one("On September 26 at 15:00 the talks began.", "2019-09-30")
+    assert (t.type, t.value) == ("TIME", "2019-09-26T15:00")
+    t = one("The vote is at 9 a.m. Tuesday.", "2019-09-26")
+    assert t.type == "TIME" and t.value.endswith("T09:00")
+
+
+def test_quarters_and_seasons():
+    anchor = "1989-10-27"
+    assert one("Profit rose in the third quarter.", anchor).value == "1989-Q3"
+    assert one("Sales fell in the first half of 1990.", anchor).value == "1990-H1"
+    assert one("They met last summer.", anchor).value == "1989-SU"
+    assert one("It happened in the 1960s.").value == "196"
+
+
+def test_bad_input_never_crashes():
+    for text in ["", " ", "\x00\x01", "31 February", "99/99/9999", "the day before", "12:99",
+                 "nineteen ninety-six", "a" * 10000]:
+        assert isinstance(tag_times(text, "not-a-date"), list)
+
+
+def test_time_command_jsonl_shape():
+    rows = time_command("From 24 to 27 September 2019 and on 3 October.", "2019-10-05")
+    assert rows[0]["begin"] == "2019-09-24" and rows[0]["finish"] == "2019-09-27"
+    assert set(rows[1]) == {"start", "end", "text", "type", "value"}
+
+
+def test_tagger_is_shared():
+    assert get_tagger() is get_tagger()
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed corpus not present")
+def test_seed_expressions():
+    text = SEED.read_text("utf-8")
+    got = [(t.text, t.value) for t in tag_times(text) if t.type == "DATE"]
+    assert ("24 to 27 September , 2019", "2019-09-24") in got
+    assert ("September 25", "2019-09-25") in got
+    assert ("the same day", "2019-09-26") in got
+    assert ("September 2016", "2016-09") in got
+    assert got.count(("September 26", "2019-09-26")) == 2
+    assert got.count(("September 27", "2019-09-27")) == 2
+    assert not any("74th" in t or "WA0060" in t or "795" in t for t, _ in got)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not TBAQ.exists(), reason="TempEval-3 TBAQ-cleaned not present")
+def test_tbaq_smoke():
+    from communique.evaluate.timeml import evaluate_timeml
+    result = evaluate_timeml(str(TBAQ), limit=5)
+    assert result["documents"] == 5 and result["gold"] > 0
+    assert result["relaxed"]["f1"] > 60
+    assert 0 <= result["value_f1"] <= 100
+
+
+def test_evaluation_skips_missing_directory(tmp_path):
+    from communique.evaluate.timeml import evaluate_timeml
+    assert "skipped" in evaluate_timeml(str(tmp_path / "absent"))
+
+
+def test_evaluation_scores_inline_timeml(tmp_path):
+    from communique.evaluate.timeml import evaluate_timeml
+    doc = ('<TimeML><DCT><TIMEX3 tid="t0" type="DATE" value="2019-09-30" functionInDocument="CREATION_TIME">'
+           '2019-09-30</TIMEX3></DCT><TEXT>They met on <TIMEX3 tid="t1" type="DATE" value="2019-09-26">'
+           'September 26</TIMEX3> &amp; left <TIMEX3 tid="t2" type="DATE" value="2019-09-27">the next day'
+           '</TIMEX3>.</TEXT></TimeML>')
+    (tmp_path / "a.tml").write_text(doc)
+    r = evaluate_timeml(str(tmp_path))
+    assert r["strict"]["f1"] == 100.0 and r["value_f1"] == 100.0
