@@ -170,8 +170,11 @@ def show(event_id, db):
     click.echo(json.dumps(event.to_dict(), ensure_ascii=False, indent=1))
     if context:
         para = context["paragraph"]
-        s, e = context["evidence_start"], context["evidence_end"]
-        click.echo("\n" + para[:s] + click.style(para[s:e], bold=True, underline=True) + para[e:])
+        s, e = context["evidence"]["start"], context["evidence"]["end"]
+        click.echo("\n" + para[:s] + click.style(para[s:e], bold=True) + para[e:])
+        for p in context["participants"]:
+            where = f"at {p['start']}-{p['end']}" if p["in_paragraph"] else "outside the paragraph"
+            click.echo(f"  {p['role']:<9} {p['name']} ({p['text']!r}, {where})")
 
 
 @main.command()

@@ -109,6 +109,9 @@ def _names_after_posts(doc: Doc, ents: list[Span], rules: dict) -> list[Span]:
                 continue
             if label_at.get(j) == "PERSON" or not _is_name_token(tok) or tok.is_space:
                 break
+            if label_at.get(j) is not None:
+                j += 1
+                continue
             run_end = j
             while run_end < limit and label_at.get(run_end) is None and _is_name_token(doc[run_end]) \
                     and not doc[run_end].is_space and doc[run_end].lower_ not in POST_CONNECTORS:
@@ -123,6 +126,8 @@ def _names_after_posts(doc: Doc, ents: list[Span], rules: dict) -> list[Span]:
             if continues:
                 j = run_end
                 continue
+            if label_at.get(run_end) == "PERSON":
+                break       # the name is already there: the run is the end of the post
             words = [t for t in run if t.text not in {"-", "'"}]
             if 1 <= len(words) <= 4 and not any(t.text in body_words for t in run) \
                     and not run.text.isupper() and run[0].text not in rules["not_names_set"]:

@@ -20,8 +20,12 @@ def norm_title(title: str | None) -> str:
     if not title:
         return ""
     text = title.lower().replace("secretary-general", "secretary general")
-    text = re.sub(r"[\s\-–—]+", " ", text)
-    return text.strip()
+    text = re.sub(r"[\s\-–—]+", " ", text).strip()
+    # the same post in other words: "Minister of Foreign Affairs (and Trade)" = "Foreign Minister"
+    text = re.sub(r"^minister of foreign affairs\b.*", "foreign minister", text)
+    text = re.sub(r"^minister of (defen[cs]e)\b.*", r"\1 minister", text)
+    text = re.sub(r"^secretary of state\b.*", "secretary of state", text)
+    return text
 
 
 def _titles_match(post: str, known: str) -> bool:

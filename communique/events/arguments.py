@@ -196,6 +196,8 @@ def _covers(m: Mention, tok: Token) -> bool:
 def _is_post_org(body: Mention, people: list[Mention], doc: Doc) -> bool:
     """A body named inside a person's post ('the Executive Director of CTED, Michele ...')."""
     for person in people:
+        if person.start <= body.start and body.end <= person.end:
+            return True     # inside a post mention: "Foreign Minister of Kazakhstan"
         if body.end <= person.start:
             between = doc.char_span(body.end, person.start, alignment_mode="expand")
             if between is None or all(

@@ -249,6 +249,16 @@ def _place_for(frame: Frame, sent: Span, index: MentionIndex) -> Mention | None:
             for m in index.by_token.get(tok.i, []):
                 if m.type in {"LOC", "GPE"}:
                     return m
+        if frame.mode == "visit" and tok.dep_ == "dobj" and tok.head.i == frame.trigger.i:
+            for m in index.by_token.get(tok.i, []):
+                if m.type in {"LOC", "GPE"}:
+                    return m    # "visits Budapest"
+    # the parse may hang "in Budapest" on a name; a city after "in" in the sentence will do
+    for tok in sent:
+        if tok.lower_ in {"in", "at"} and tok.i + 1 < sent.end:
+            for m in index.by_token.get(tok.i + 1, []):
+                if m.type == "LOC" and m.start == sent.doc[tok.i + 1].idx:
+                    return m
     return None
 
 

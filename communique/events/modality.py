@@ -77,6 +77,7 @@ def mode_of(frame: Frame, n_sides: int) -> str | None:
         of = [c for c in frame.noun.children if c.dep_ == "prep" and c.lower_ == "of"]
         for prep in of:
             for obj in prep.children:
-                if obj.tag_ in {"NNS", "NNPS"} or obj.lemma_.lower() in lex.modes["multilateral"]:
+                if obj.tag_ == "NNPS" or obj.ent_type_ == "ORG" and obj.tag_ == "NNS" \
+                        or obj.lemma_.lower() in lex.modes["multilateral"]:
                     return "multilateral"
     return None

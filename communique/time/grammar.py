@@ -17,6 +17,9 @@ LEFT_GUARD = r"(?<![\w$£€#+/.\-:])"
 RIGHT_GUARD = r"(?![\w/\-:]|[.,]\d)"
 
 
+_WORD = re.compile(r"\w+")
+
+
 @dataclass
 class Candidate:
     start: int
@@ -132,18 +135,80 @@ class Grammar:
             # nothing starts inside a word: failing fast there is most of the speed
             self.rules.append((name, re.compile(r"(?<!\w)(?:" + rules[name] + ")", re.I)))
         self.priority = {name: i for i, name in enumerate(order)}
+        self._build_triggers()
+
+    def _build_triggers(self) -> None:
+        """Each rule runs only near a word it cannot match without (a month name, a unit, a digit):
+        one pass of a word tokenizer finds those places, so most of the text is never scanned."""
+        lex = self.lex
+        words = lambda phrases: {w for p in phrases for w in re.findall(r"[a-z]+", p.lower())}  # noqa: E731
+        stop = {"the", "a", "an", "in", "at", "of", "as", "this", "that", "to", "on", "s", "one"}
+        units = words(lex.units) | words(lex.unit_plurals) | {u + "s" for u in words(lex.units)}
+        months = words(lex.months)
+        digit_rules = {"range_year", "year", "decade", "iso_date", "dot_date", "slash_date", "time_24",
+                       "time_ampm"}
+        table = {
+            "month": months, "range_full_dm": months, "range_full_md": months, "range_dm": months,
+            "range_md": months, "range_month": months, "date_mdy": months, "date_dmy": months,
+            "date_my": months, "year": words(lex.bc_markers) | words(lex.ad_markers) | {"fiscal"},
+            "spoken_year": {"nineteen", "thousand"}, "decade": words(lex.decade_words),
+            "century": {"century"}, "quarter": {"quarter", "quarters"}, "half": {"half"},
+            "season": words(lex.seasons), "holiday": words(lex.holidays) - stop,
+            "deictic_day": words(lex.deictic_days) - stop, "day_part": words(lex.parts_of_day),
+            "weekday": words(lex.weekdays), "weekday_set": words(lex.weekday_plurals),
+            "rel_unit": units, "within_the": units, "day_anaphora": words(lex.day_anaphora) - stop,
+            "shifted": units, "duration": units, "half_unit": units, "bare_units": units,
+            "year_end": words(lex.year_end_phrases) - stop, "year_ago": {"year", "ago", "earlier"},
+            "latest_period": words(lex.latest_periods) - stop, "time_ampm": {"m", "am", "pm", "clock"},
+            "time_word": {"noon", "midnight", "midday"},
+            "set_every": words(lex.set_quantifiers) - stop, "set_word": words(lex.sets),
+            "ref": words(lex.refs) - stop,
+        }
+        self.triggers: dict[str, set[str]] = {}
+        for rule, toks in table.items():
+            for t in toks:
+                self.triggers.setdefault(t, set()).add(rule)
+        self.digit_rules = digit_rules
+        self.untriggered = {name for name, _ in self.rules} - set(table) - digit_rules
 
     # ------------------------------------------------------------- matching
+    def windows(self, text: str, margin: int = 40) -> dict[str, list[tuple[int, int]]]:
+        """Per rule, the merged stretches of text around its trigger words."""
+        spans: dict[str, list[tuple[int, int]]] = {}
+        n = len(text)
+        triggers, digit_rules = self.triggers, self.digit_rules
+        for m in _WORD.finditer(text):
+            tok = m.group(0)
+            rules = triggers.get(tok.lower())
+            if tok[0].isdigit() or tok[-1].isdigit():
+                rules = digit_rules if rules is None else rules | digit_rules
+            if not rules:
+                continue
+            s, e = max(0, m.start() - margin), min(n, m.end() + margin)
+            for r in rules:
+                lst = spans.setdefault(r, [])
+                if lst and s <= lst[-1][1]:
+                    lst[-1] = (lst[-1][0], e)
+                else:
+                    lst.append((s, e))
+        for r in self.untriggered:
+            spans[r] = [(0, n)]
+        return spans
+
     def candidates(self, text: str) -> list[Candidate]:
         found: list[Candidate] = []
+        spans = self.windows(text)
         for name, rx in self.rules:
-            for m in rx.finditer(text):
-                s, e = m.span()
-                if e <= s:
-                    continue
-                c = Candidate(s, e, name, m)
-                if self._acceptable(c, text):
-                    found.append(c)
+            for ws, we in spans.get(name, ()):
+                while ws > 0 and not text[ws - 1].isspace():
+                    ws -= 1
+                for m in rx.finditer(text, ws, we):
+                    s, e = m.span()
+                    if e <= s:
+                        continue
+                    c = Candidate(s, e, name, m)
+                    if self._acceptable(c, text):
+                        found.append(c)
         found.sort(key=lambda c: (-(c.end - c.start), self.priority[c.rule], c.start))
         taken: list[Candidate] = []
         occupied = bytearray(len(text) + 1)
