@@ -25,26 +25,6 @@ def name_rules() -> dict:
     return data
 
 
-def title_patterns(gazetteer, tokenizer) -> list[dict]:
-    """EntityRuler token patterns with label TITLE: any modifiers, then a post head.
-
-    Token patterns (one per head) rather than phrase patterns: thousands of modifier and head
-    combinations would cost seconds to tokenize at every start."""
-    modifier_words = sorted({w.lower() for m in gazetteer.title_modifiers() for w in m.split()})
-    patterns = []
-    seen = set()
-    for head in gazetteer.title_heads():
-        words = [t.lower_ for t in tokenizer(head)]
-        if not words or tuple(words) in seen:
-            continue
-        seen.add(tuple(words))
-        body = [{"LOWER": w} for w in words]
-        patterns.append({"label": "TITLE", "pattern": body})
-        patterns.append({"label": "TITLE",
-                         "pattern": [{"LOWER": {"IN": modifier_words}, "OP": "+"}] + body})
-    return patterns
-
-
 def _is_name_token(token) -> bool:
     text = token.text
     if token.is_punct and text not in {"-", "'"}:

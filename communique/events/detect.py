@@ -258,6 +258,8 @@ def _phrase_frames(sent, phrase: dict, claimed: set[int]) -> list[Frame]:
     text = phrase["text"]
     words = text.split()
     out = []
+    if words[0] not in {t.lower_ for t in sent} and words[0] not in {t.lemma_.lower() for t in sent}:
+        return out
     toks = list(sent)
     for n in range(len(toks) - len(words) + 1):
         window = toks[n:n + len(words)]

@@ -6,8 +6,9 @@ it into spaCy so that `nlp.analyze_pipes()` can check the pipeline and users can
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
+
+from . import gazetteer_matcher  # noqa: F401  (registers communique_gazetteer)
 
 # Doc extensions are spaCy's registry for custom attributes; registering is idempotent.
 for _name in ("context", "timexes", "mentions", "events"):
@@ -24,18 +25,6 @@ def linebreaks(doc: Doc) -> Doc:
             if not token.is_space:
                 token.is_sent_start = True
     return doc
-
-
-@Language.factory("communique_gazetteer", assigns=["doc.ents", "token.ent_type"],
-                  default_config={"extra_dirs": []})
-def make_gazetteer_ruler(nlp: Language, name: str, extra_dirs: list[str]):
-    """An EntityRuler over the gazetteers (organisations, bodies, countries, places, posts)."""
-    from ..actors.gazetteer import Gazetteer
-    gazetteer = Gazetteer.load(extra_dirs or None)
-    ruler = EntityRuler(nlp, name=name, phrase_matcher_attr="LOWER", overwrite_ents=True)
-    from ..actors.names import title_patterns
-    ruler.add_patterns(gazetteer.phrase_patterns() + title_patterns(gazetteer, nlp.tokenizer))
-    return ruler
 
 
 @Language.component("communique_ner_fixes", requires=["doc.ents"],
