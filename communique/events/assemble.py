@@ -30,6 +30,8 @@ def find_events(doc: Doc) -> list[Event]:
             actors, recipients = _both_sides(drafts, article, mentions, sent)
         when = _date_for(frame, sent, timexes, drafts, article, published)
         status = status_of(frame, date_start=when.start, published=published)
+        if status == "planned":
+            when = _next_year_if_past(when, published)
         etype = frame.type
         if frame.single_side_type and len(actors) + len(recipients) == 1 and not _joint(sent):
             etype = frame.single_side_type
@@ -43,6 +45,8 @@ def find_events(doc: Doc) -> list[Event]:
     _add_implied_sides(drafts, articles, mentions, doc)
     drafts = _merge(drafts, articles)
     _inherit_places(drafts)
+    # an act nobody is named for is no record an analyst can use
+    drafts = [d for d in drafts if d["actors"] or d["recipients"]]
     return [_to_event(d, doc, context) for d in drafts]
 
 
@@ -150,6 +154,21 @@ def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict]
     if published:
         return When(published, published, "day", "publication", None)
     return When()
+
+
+def _next_year_if_past(when: When, published: str | None) -> When:
+    """'will be held in October', written in April: the October to come. A date whose year the
+    text leaves out is moved a year on when a plan would otherwise lie in the past."""
+    import re
+    if not (published and when.start and when.basis == "text" and when.text) \
+            or re.search(r"\b\d{4}\b", when.text) or when.start[:10] >= published[:len(when.start[:10])]:
+        return when
+
+    def shift(value: str | None) -> str | None:
+        return f"{int(value[:4]) + 1}{value[4:]}" if value and value[:4].isdigit() else value
+
+    return When(shift(when.start), shift(when.end), when.precision, when.basis, when.text,
+                when.approximate)
 
 
 def _context_date(drafts: list[dict], article: dict) -> When | None:
@@ -330,8 +349,7 @@ def _merge(drafts: list[dict], articles: list[dict]) -> list[dict]:
 def _same_event(a: dict, b: dict) -> bool:
     ids_a = {m.entity_id for m in a["actors"] + a["recipients"] if m.via != "implied"}
     ids_b = {m.entity_id for m in b["actors"] + b["recipients"] if m.via != "implied"}
-    if _anaphoric(b) and a["type"] == "CONSULT" and not _in_title(a) and \
-            (not b["when"].start or b["when"].basis == "context" or b["when"].start == a["when"].start):
+    if _anaphoric(b) and not _in_title(a) and _date_within(b["when"], a["when"]):
         return True     # "The meeting was chaired by ...": the meeting just reported
     headline = _in_title(a)
     undated = a["when"].basis in {"publication", "none"} or b["when"].basis in {"publication", "none"}
@@ -351,9 +369,18 @@ def _same_event(a: dict, b: dict) -> bool:
         a["type"] not in {"CONSULT"}
 
 
+def _date_within(inner: When, outer: When) -> bool:
+    if not inner.start or inner.basis in {"context", "publication"}:
+        return True
+    if not outer.start:
+        return False
+    return outer.start[:len(inner.start)] <= inner.start[:10] <= (outer.end or outer.start)[:10] \
+        or inner.start[:len(outer.start)] == outer.start
+
+
 def _anaphoric(d: dict) -> bool:
     noun = d["frame"].noun
-    if noun is None or d["frame"].via not in {"light", "noun"} or d["type"] != "CONSULT":
+    if noun is None or d["frame"].via not in {"light", "noun", "verb"}:
         return False
     dets = {c.lower_ for c in noun.children if c.dep_ == "det"}
     partners = {c.lower_ for c in noun.children if c.dep_ == "prep"} & {"with", "between", "of"}

@@ -97,6 +97,14 @@ def _has_person_like(tokens: list[Token]) -> bool:
     return False
 
 
+def _person_like(tok: Token, lex: Lexicon) -> bool:
+    if tok.ent_type_ in {"PERSON", "TITLE"} or tok.lower_ in {"him", "her", "them", "he", "she"}:
+        return True
+    if tok.lemma_.lower() in lex.words("person_nouns"):
+        return True
+    return any(c.ent_type_ in {"PERSON", "TITLE"} for c in tok.children if c.dep_ in {"compound", "appos"})
+
+
 def _needs_met(tok: Token, spec: dict, lex: Lexicon) -> bool:
     for need in spec.get("needs", []):
         if need.startswith("prep:"):
@@ -107,8 +115,8 @@ def _needs_met(tok: Token, spec: dict, lex: Lexicon) -> bool:
             if not _objects(tok) and not _children(tok, {"xcomp", "ccomp"}):
                 return False
         elif need == "obj_person":
-            objs = _objects(tok) + sum(_preps(tok).values(), [])
-            if not _has_person_like(objs):
+            # the one received, hosted or called is a person or a delegation, not a cargo
+            if not any(_person_like(o, lex) for o in _objects(tok)):
                 return False
         elif need.startswith("obj_in:"):
             words = lex.words(need[7:])
@@ -126,8 +134,13 @@ def _verb_frame(tok: Token, lex: Lexicon) -> Frame | None:
         return None
     lemma = tok.lemma_.lower()
     if lemma == "take" and any(c.lower_ == "part" for c in tok.children) and "in" in _preps(tok):
-        return Frame("CONSULT", tok, noun=_first(_preps(tok)["in"]), mode="multilateral",
-                     participation=True)
+        return _participation(tok, _first(_preps(tok)["in"]), lex)
+    frames = lex.word_lists.get("object_frames_map") or {}
+    if lemma in frames.get("verbs", ()):
+        for obj in _objects(tok) + [c for o in _objects(tok) for c in o.conjuncts]:
+            for rule in frames["rules"]:
+                if obj.lemma_.lower() in lex.words(rule["objects"]):
+                    return Frame(rule["type"], tok, noun=None)
     if lemma in lex.words("speech_verbs"):
         venue = [p for prep, objs in _preps(tok).items() if prep in {"at", "before", "to"}
                  for p in objs if (lex.nouns.get(p.lemma_.lower()) or {}).get("mode") == "multilateral"]
@@ -147,8 +160,18 @@ def _verb_frame(tok: Token, lex: Lexicon) -> Frame | None:
     noun = None
     if spec.get("participation"):
         noun = _first(_preps(tok).get("in", []) + _children(tok, {"dobj"}))
+        if noun is not None:
+            return _participation(tok, noun, lex)
     return Frame(spec["type"], tok, noun=noun, mode=spec.get("mode"),
                  reverse=bool(spec.get("reverse")), participation=bool(spec.get("participation")))
+
+
+def _participation(verb: Token, noun: Token | None, lex: Lexicon) -> Frame:
+    """Taking part in something is an act of its kind: a summit (CONSULT), an exercise."""
+    spec = (lex.nouns.get(noun.lemma_.lower()) if noun is not None else None) or {}
+    etype = spec.get("type", "CONSULT")
+    mode = "multilateral" if etype == "CONSULT" else None
+    return Frame(etype, verb, noun=noun, mode=mode, participation=True)
 
 
 def collective_subject(verb: Token, lex: Lexicon) -> bool:
@@ -232,8 +255,13 @@ def _noun_frame(tok: Token, lex: Lexicon) -> Frame | None:
     head = tok.head
     subject_of_event = tok.dep_ in {"nsubj", "nsubjpass"} and \
         head.lemma_.lower() in lex.noun_subject_verbs
-    partner = any(p in preps for p in ("with", "between", "of", "to")) or \
-        any(c.dep_ == "poss" for c in tok.children)
+    # "the meeting of the Council" alone is a reference; it reports an event when a clause
+    # says it happened or is set ("the meeting of the Council, scheduled for October")
+    event_clause = any(c.dep_ in {"acl", "relcl"} and c.lemma_.lower() in lex.noun_subject_verbs
+                       | {"schedule", "plan", "set", "postpone", "cancel", "hold"}
+                       for c in tok.children)
+    partner = any(p in preps for p in ("with", "between", "to")) or \
+        any(c.dep_ == "poss" for c in tok.children) or ("of" in preps and event_clause)
     if not (partner or subject_of_event or spec.get("type") in {"COOPERATE", "MOBILIZE"}):
         return None
     if _generic(tok, lex):

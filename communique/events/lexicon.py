@@ -34,6 +34,8 @@ def load_lexicon() -> Lexicon:
     ontology = _read("ontology.json")
     lists = {key: frozenset(value) for key, value in triggers.items()
              if isinstance(value, list) and key not in {"phrases"}}
+    lists["object_frames_map"] = {k: v for k, v in triggers.get("object_frames", {}).items()
+                                  if not k.startswith("_")}
     lists["object_types_map"] = {k: v for k, v in triggers.get("object_types", {}).items()
                                  if not k.startswith("_")}
     status = {key: (tuple(v) if isinstance(v, list) else v)

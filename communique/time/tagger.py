@@ -61,7 +61,9 @@ class Tagger:
     def tag(self, text: str, anchor=None, split_ranges: bool = False) -> list[Timex]:
         if not text:
             return []
-        cands = self.grammar.candidates(text)
+        # no expression crosses a line break ("12:00\n\nOn June 25" is two): newlines become a
+        # character no pattern's whitespace matches; offsets stay the same
+        cands = self.grammar.candidates(text.replace("\n", "\x00"))
         ctx = self._context(text, parse_anchor(anchor), cands)
         out: list[Timex] = []
         for c in cands:
@@ -172,9 +174,11 @@ class Tagger:
     def _merge(text: str, prev: Timex, cur: Timex) -> bool:
         """'9 a.m. Tuesday', '5 p.m. EST Nov. 9', 'September 26 at 15:00' become one TIME."""
         gap = text[prev.end:cur.start]
+        if "\n" in gap:
+            return False
         clock, date = None, None
         if prev.type == "TIME" and re.search(r"T\d", prev.value or "") and cur.type == "DATE" \
-                and re.fullmatch(r"\.?\s*,?\s*(?:on\s+)?", gap, re.I):
+                and re.fullmatch(r"\.?[ \t]*,?[ \t]*(?:on[ \t]+)?", gap, re.I):
             clock, date = prev, cur
         elif cur.type == "TIME" and re.search(r"T\d", cur.value or "") and prev.type == "DATE" \
                 and re.fullmatch(r"\s*,?\s*at\s+", gap, re.I):
