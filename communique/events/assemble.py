@@ -380,7 +380,11 @@ def _date_within(inner: When, outer: When) -> bool:
 
 def _anaphoric(d: dict) -> bool:
     noun = d["frame"].noun
-    if noun is None or d["frame"].via not in {"light", "noun", "verb"}:
+    if noun is None or d["frame"].via not in {"light", "noun"}:
+        return False
+    # "The meeting was chaired by ...", "the final stage of the exercise was observed"
+    in_subject = any(t.dep_ in {"nsubj", "nsubjpass"} for t in [noun, *noun.ancestors][:3])
+    if not in_subject:
         return False
     dets = {c.lower_ for c in noun.children if c.dep_ == "det"}
     partners = {c.lower_ for c in noun.children if c.dep_ == "prep"} & {"with", "between", "of"}
