@@ -70,7 +70,28 @@ class Extractor:
                 yield self._one(document)
             return
         for document, doc in zip(documents, docs):
-            yield _result(document, doc)
+            result = _result(document, doc)
+            result.mentions += self._furniture_people(document)
+            yield result
+
+    def _furniture_people(self, document: Document) -> list[Mention]:
+        """People named in dropped contact lines ("The CSTO Press Secretary Vladimir
+        Zaynetdinov") are real people with posts; they feed no event. Their offsets point
+        into the document's raw text and `via` says "furniture"."""
+        raw = document.raw_text or document.text
+        lines = [line for line in document.furniture if any(c.isupper() for c in line[1:])
+                 and len(line.split()) <= 20]
+        if not lines:
+            return []
+        out = []
+        for line, doc in zip(lines, self.nlp.pipe(make_doc(self.nlp, line) for line in lines)):
+            base = raw.find(line)
+            for m in doc._.mentions or []:
+                if m.type == "PERSON" and m.title and m.via == "name":
+                    m.start, m.end = (base + m.start, base + m.end) if base >= 0 else (-1, -1)
+                    m.via, m.sentence = "furniture", None
+                    out.append(m)
+        return out
 
     def _one(self, document: Document) -> Extraction:
         try:
@@ -80,7 +101,9 @@ class Extractor:
         except Exception as exc:  # noqa: BLE001 - reported on the record, never dropped
             log.warning("extraction failed for %s: %s", document.source, exc)
             return Extraction(document, error=f"{type(exc).__name__}: {exc}")
-        return _result(document, doc)
+        result = _result(document, doc)
+        result.mentions += self._furniture_people(document)
+        return result
 
 
 def _result(document: Document, doc) -> Extraction:

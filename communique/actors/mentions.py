@@ -52,7 +52,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
             mentions.append(Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]),
                                     text, "PERSON", "", entity_id="?",
                                     title=_title_text(doc, start, end, org),
-                                    org=org["name"] if org else None,
+                                    org=org["surface"] if org else None,
                                     sentence=sent_of.get(start), via="post"))
     mentions.sort(key=lambda m: (m.start, -m.end))
     return resolve_mentions(doc, mentions, gaz)
@@ -66,7 +66,7 @@ def _is_agreement(text: str) -> bool:
 def _person(doc: Doc, ent: Span, title_span, org, sent) -> Mention:
     title = _title_text(doc, *title_span, org) if title_span else None
     return Mention(ent.start_char, ent.end_char, ent.text, "PERSON", _clean_name(ent.text),
-                   title=title, org=org["name"] if org else None, sentence=sent)
+                   title=title, org=org["surface"] if org else None, sentence=sent)
 
 
 def _clean_name(text: str) -> str:
@@ -222,14 +222,23 @@ def _org_in(doc: Doc, start: int, end: int, gaz) -> dict | None:
     if after_of:
         first = after_of[0]
         whole = doc[first.start:end].text
-        found = gaz.org(whole) or gaz.org(first.text) or gaz.country(first.text)
+        if gaz.org(whole):
+            return _post_org(gaz.org(whole), whole, first.label_)
+        found = gaz.org(first.text) or gaz.country(first.text)
         if found:
-            return found
+            return _post_org(found, first.text, first.label_)
     for span in spans:
         found = gaz.org(span.text) or gaz.country(span.text)
         if found:
-            return found
-    return {"id": None, "name": strip_the(spans[0].text)}
+            return _post_org(found, span.text, span.label_)
+    return {"id": None, "name": strip_the(spans[0].text), "surface": strip_the(spans[0].text)}
+
+
+def _post_org(found: dict, text: str, label: str) -> dict:
+    """The post's organisation as the text names it (gold and readers know that form); a
+    demonym ("Kazakh Minister") gives the state's name."""
+    surface = found["name"] if label == "NORP" else strip_the(text.strip().rstrip(","))
+    return {"id": found.get("id"), "name": found["name"], "surface": surface}
 
 
 def _title_text(doc: Doc, start: int, end: int, org: dict | None) -> str:
@@ -240,7 +249,8 @@ def _title_text(doc: Doc, start: int, end: int, org: dict | None) -> str:
         if toks[0].ent_type_ == "TITLE":
             break
         toks = toks[1:]
-    has_dash = any(t.text in DASHES for t in toks)
+    # a compound post joins its parts with a free-standing dash, unlike "Counter-Terrorism"
+    has_dash = any(t.text in DASHES and t.i > 0 and doc[t.i - 1].whitespace_ for t in toks)
     if not has_dash:
         # "Executive Director of the Executive Directorate ..." -> "Executive Director"
         for n, tok in enumerate(toks):

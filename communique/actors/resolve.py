@@ -65,7 +65,7 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
                 m.title, m.org = known.title, known.org
             out.append(m)
             continue
-        person = _person_for_post(m, people, mentions)
+        person = _person_for_post(m, people, mentions, gaz)
         if person is not None:
             m.name = person.name
             m.entity_id = person_id(person.name)
@@ -90,13 +90,22 @@ def _full_name_for(name: str, people: dict[str, Mention]) -> str | None:
     return None
 
 
+def _org_key(gaz, org: str | None) -> str | None:
+    """The same body however the text names it: 'CSTO' = 'Collective Security Treaty Org.'"""
+    if not org:
+        return None
+    found = gaz.org(org) or gaz.country(org)
+    return (found.get("id") or found.get("iso2") or found["name"]) if found else org.lower()
+
+
 def _person_for_post(post: Mention, people: dict[str, Mention],
-                     mentions: list[Mention]) -> Mention | None:
+                     mentions: list[Mention], gaz) -> Mention | None:
     title = norm_title(post.title)
+    post_org = _org_key(gaz, post.org)
     candidates = []
     for person in people.values():
         if _titles_match(title, norm_title(person.title)) and \
-                (not post.org or not person.org or post.org == person.org):
+                (not post_org or not person.org or post_org == _org_key(gaz, person.org)):
             candidates.append(person)
     if len(candidates) == 1:
         return candidates[0]

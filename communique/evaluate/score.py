@@ -193,7 +193,7 @@ def _score_people(gold: Gold, mentions: list) -> dict:
     """Precision and recall of (person, post, organisation)."""
     predicted = {}
     for m in mentions:
-        if m.type == "PERSON" and m.title and m.via in {"name", "surname", "post"}:
+        if m.type == "PERSON" and m.title and m.via in {"name", "surname", "post", "furniture"}:
             predicted.setdefault(m.name, (m.title, m.org))
     gold_people = [e for e in gold.entities.values() if e["type"] == "PERSON" and e.get("positions")]
     tp = 0

@@ -431,7 +431,8 @@ def _to_event(d: dict, doc: Doc, context: dict) -> Event:
                       place.get("lat"), place.get("lon"), d["where"].start, d["where"].end)
     people_orgs = {m.org for m in d["actors"] + d["recipients"] if m.type == "PERSON"}
     sides = len({m.entity_id for m in d["actors"] + d["recipients"]
-                 if m.type == "PERSON" or m.name not in people_orgs})
+                 if m.type == "PERSON" or (m.name not in people_orgs and
+                                           m.text.removeprefix("the ") not in people_orgs)})
     onto = lex.types.get(d["type"], {})
     named = [m for m in d["actors"] + d["recipients"] if m.via != "implied"]
     confidence = 0.9 if frame.via == "verb" and len(named) >= 2 else 0.7 if named else 0.5
