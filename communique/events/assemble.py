@@ -349,7 +349,8 @@ def _merge(drafts: list[dict], articles: list[dict]) -> list[dict]:
 def _same_event(a: dict, b: dict) -> bool:
     ids_a = {m.entity_id for m in a["actors"] + a["recipients"] if m.via != "implied"}
     ids_b = {m.entity_id for m in b["actors"] + b["recipients"] if m.via != "implied"}
-    if _anaphoric(b) and not _in_title(a) and _date_within(b["when"], a["when"]):
+    if _anaphoric(b) and not _in_title(a) and _date_within(b["when"], a["when"]) \
+            and _same_kind(a, b):
         return True     # "The meeting was chaired by ...": the meeting just reported
     headline = _in_title(a)
     undated = a["when"].basis in {"publication", "none"} or b["when"].basis in {"publication", "none"}
@@ -378,13 +379,27 @@ def _date_within(inner: When, outer: When) -> bool:
         or inner.start[:len(outer.start)] == outer.start
 
 
+NOUN_OF_VERB = {"meet": "meeting", "talk": "talk", "visit": "visit", "exercise": "exercise",
+                "confer": "conference", "negotiate": "negotiation", "call": "call"}
+
+
+def _same_kind(a: dict, b: dict) -> bool:
+    """'The meeting' goes back to a meeting (or 'met'), not to a visit or a debate."""
+    noun = b["frame"].noun.lemma_.lower()
+    fa = a["frame"]
+    kinds = {fa.trigger.lemma_.lower(), NOUN_OF_VERB.get(fa.trigger.lemma_.lower(), "")}
+    if fa.noun is not None:
+        kinds.add(fa.noun.lemma_.lower())
+    return noun in kinds
+
+
 def _anaphoric(d: dict) -> bool:
     noun = d["frame"].noun
-    if noun is None or d["frame"].via not in {"light", "noun"}:
+    if noun is None or d["frame"].via not in {"light", "noun", "verb"}:
         return False
-    # "The meeting was chaired by ...", "the final stage of the exercise was observed"
+    # "The meeting was chaired by ...", "Taking part in the meeting were ..."
     in_subject = any(t.dep_ in {"nsubj", "nsubjpass"} for t in [noun, *noun.ancestors][:3])
-    if not in_subject:
+    if not in_subject and not d["frame"].participation:
         return False
     dets = {c.lower_ for c in noun.children if c.dep_ == "det"}
     partners = {c.lower_ for c in noun.children if c.dep_ == "prep"} & {"with", "between", "of"}

@@ -41,8 +41,11 @@ def find_frames(doc: Doc) -> list[Frame]:
     lex = load_lexicon()
     frames: list[Frame] = []
     claimed: set[int] = set()
+    quoted = _quoted_chars(doc.text)
     for sent in doc.sents:
-        purpose = _purpose_heads(sent, lex)
+        if _speech(sent):
+            continue
+        purpose = _purpose_heads(sent, lex) + [t for t in sent if t.idx in quoted]
         for tok in sent:
             if tok.i in claimed:
                 continue
@@ -146,17 +149,18 @@ def _verb_frame(tok: Token, lex: Lexicon) -> Frame | None:
                  for p in objs if (lex.nouns.get(p.lemma_.lower()) or {}).get("mode") == "multilateral"]
         if venue:
             return Frame("CONSULT", tok, noun=venue[0], mode="multilateral", participation=True)
+    object_types = lex.word_lists.get("object_types_map") or {}
+    if lemma in lex.words("object_type_verbs") or lemma in lex.verbs:
+        for obj in _objects(tok):
+            new_type = object_types.get(obj.lemma_.lower()) or object_types.get(obj.lower_)
+            if new_type:
+                return Frame(new_type, tok, noun=obj)   # "sent his greetings", "offered condolences"
     spec = lex.verbs.get(lemma)
     if spec is None:
         return None
     if not _needs_met(tok, spec, lex) and not (
             spec.get("needs") == ["prep:with"] and collective_subject(tok, lex)):
         return None
-    object_types = lex.word_lists.get("object_types_map") or {}
-    for obj in _objects(tok):
-        new_type = object_types.get(obj.lemma_.lower())
-        if new_type:
-            return Frame(new_type, tok, noun=obj)
     noun = None
     if spec.get("participation"):
         noun = _first(_preps(tok).get("in", []) + _children(tok, {"dobj"}))
@@ -316,6 +320,34 @@ def _frame_tokens(frame: Frame, lex: Lexicon) -> set[int]:
             if t.dep_ in {"pobj", "dobj"} or t.ent_type_ == "":
                 absorbed.add(t.i)
     return absorbed
+
+
+SPEAKERS = {"i", "we", "you"}
+QUOTES = {"“": "”", "«": "»", '"': '"'}
+
+
+def _quoted_chars(text: str) -> set[int]:
+    """Offsets of words inside quotation marks: a quoted message is not the release's report."""
+    inside: set[int] = set()
+    closing, start = None, 0
+    for i, ch in enumerate(text):
+        if closing is None and ch in QUOTES:
+            closing, start = QUOTES[ch], i
+        elif closing is not None and (ch == closing or ch == "\n" and i - start > 2000):
+            if i - start > 60:      # a title in quotes ("Steppe Shield-2021") is part of the act
+                inside.update(range(start, i))
+            closing = None
+    return inside
+
+
+def _speech(sent) -> bool:
+    """Questions and first- or second-person talk ("we have had several conversations") are
+    what someone said in a transcript, not the release reporting an act."""
+    text = sent.text.strip()
+    if text.endswith("?"):
+        return True
+    return any(t.lower_ in SPEAKERS and t.dep_ in {"nsubj", "nsubjpass"} and t.head.dep_ == "ROOT"
+               for t in sent)
 
 
 def _purpose_heads(sent, lex: Lexicon) -> list[Token]:

@@ -38,6 +38,7 @@ def load_lexicon() -> Lexicon:
                                   if not k.startswith("_")}
     lists["object_types_map"] = {k: v for k, v in triggers.get("object_types", {}).items()
                                  if not k.startswith("_")}
+    lists["object_type_verbs"] = frozenset(triggers.get("object_types", {}).get("_verbs", []))
     status = {key: (tuple(v) if isinstance(v, list) else v)
               for key, v in ontology["status"].items()}
     return Lexicon(
