@@ -28,7 +28,8 @@ def find_events(doc: Doc) -> list[Event]:
         if not actors and collective_subject(frame.trigger if frame.via == "verb" else
                                              frame.trigger.head, load_lexicon()):
             actors, recipients = _both_sides(drafts, article, mentions, sent)
-        when = _date_for(frame, sent, timexes, drafts, article, published)
+        planned = status_of(frame, date_start=None, published=published) == "planned"
+        when = _date_for(frame, sent, timexes, drafts, article, published, planned)
         status = status_of(frame, date_start=when.start, published=published)
         if status == "planned":
             when = _next_year_if_past(when, published)
@@ -40,8 +41,11 @@ def find_events(doc: Doc) -> list[Event]:
             "when": when, "status": status, "type": etype,
             "sentence": sent_no.get(sent.start, 0), "sent": sent,
             "where": _place_for(frame, sent, index),
+            "mode": frame.mode,
             "topics": _topics(frame, sent),
         })
+    for d in drafts:
+        _visit_host(d)
     _add_implied_sides(drafts, articles, mentions, doc)
     drafts = _merge(drafts, articles)
     _inherit_places(drafts)
@@ -124,7 +128,7 @@ def _both_sides(drafts: list[dict], article: dict, mentions: list[Mention], sent
 # --- dates -------------------------------------------------------------------------------
 
 def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict],
-              article: dict, published: str | None) -> When:
+              article: dict, published: str | None, planned: bool = False) -> When:
     own = [t for t in timexes if sent.start_char <= t.start < sent.end_char
            and t.type == "DATE" and t.value and not t.error
            and t.value[:1].isdigit()]
@@ -148,7 +152,7 @@ def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict]
                     and context.start and context.start.startswith(when.start):
                 return context
             return when
-    context = _context_date(drafts, article)
+    context = _context_date(drafts, article, planned)
     if context is not None:
         return context
     if published:
@@ -171,12 +175,18 @@ def _next_year_if_past(when: When, published: str | None) -> When:
                 when.approximate)
 
 
-def _context_date(drafts: list[dict], article: dict) -> When | None:
-    """A sentence without its own date goes on about the story's last dated act."""
+def _context_date(drafts: list[dict], article: dict, planned: bool = False) -> When | None:
+    """A sentence without its own date goes on about the story's last dated act: a plan
+    ("she will also meet ...") about the last plan's dates, anything else about the last
+    act that happened."""
     for d in reversed(drafts):
         w = d["when"]
-        if d["article"] is article and w.start and w.basis in {"text", "context"} \
-                and d["status"] == "occurred" and w.precision == "day":
+        if d["article"] is not article or not w.start or w.basis not in {"text", "context"}:
+            continue
+        if planned and d["status"] == "planned":
+            ranged = bool(w.end and w.end != w.start)
+            return When(w.start, w.end, w.precision, "context", w.text, w.approximate or ranged)
+        if not planned and d["status"] == "occurred" and w.precision == "day":
             return When(w.start, w.end, w.precision, "context", w.text, w.approximate)
     return None
 
@@ -428,6 +438,30 @@ def _inherit_places(drafts: list[dict]) -> None:
 
 # --- records -----------------------------------------------------------------------------
 
+def _mode(d: dict, sides: int) -> str | None:
+    """The body sentence's mode, else one its headline gives ("Secretary's Call with ...")."""
+    mode = mode_of(d["frame"], sides)
+    if mode is None or mode == "multilateral":
+        for other in d.get("also", []):
+            lent = mode_of(other["frame"], 2)
+            if lent in {"phone", "visit"}:
+                return lent
+    return mode
+
+
+def _visit_host(d: dict) -> None:
+    """A visit to a place with no host named: the state the place belongs to is the host."""
+    if d["frame"].mode != "visit" or d["recipients"] or d["where"] is None:
+        return
+    gaz = default_gazetteer()
+    place = gaz.place(d["where"].name) or {}
+    country = gaz.country_by_iso(place["country"]) if place.get("country") else None
+    if country is None or any(m.name == country["name"] for m in d["actors"]):
+        return
+    w = d["where"]
+    d["recipients"] = [Mention(w.start, w.end, w.text, "GPE", country["name"], via="place")]
+
+
 def _participant(m: Mention) -> Participant:
     return Participant(m.name, m.type, m.entity_id, m.text, m.start, m.end, m.title, m.org)
 
@@ -460,7 +494,7 @@ def _to_event(d: dict, doc: Doc, context: dict) -> Event:
     return Event(
         doc_id=context.get("doc_id", ""), type=d["type"], evidence=evidence,
         source=context.get("source", ""), article=d["article"]["index"],
-        mode=mode_of(frame, sides), status=d["status"], when=d["when"], where=where,
+        mode=_mode(d, sides), status=d["status"], when=d["when"], where=where,
         actors=[_participant(m) for m in d["actors"]],
         recipients=[_participant(m) for m in d["recipients"]],
         topics=d["topics"], trigger=frame.trigger.text, cameo=onto.get("cameo"),

@@ -147,8 +147,43 @@ class Migration:
             self.function(con)
 
 
+# every input an ingest met (a file, a corpus row, a feed item, a WARC record, a URL) and what
+# became of it; plus the shingle sketches that find near-duplicates and teasers, and the links
+# between a teaser (or a near copy) and the document it repeats
+_INPUTS = [
+    """CREATE TABLE inputs (
+        key VARCHAR PRIMARY KEY,     -- the input: path, path#row, feed#guid, warc#uri, URL
+        outcome VARCHAR NOT NULL,    -- stored | duplicate | skipped | failed
+        reason VARCHAR,              -- why skipped or failed; for a duplicate: exact, near, teaser
+        detail VARCHAR,
+        doc_id VARCHAR,              -- content hash of the input's clean text, when it had one
+        target_id VARCHAR,           -- the stored document it gave or repeats
+        source VARCHAR,
+        url VARCHAR,
+        line INTEGER,                -- row or line inside a corpus file
+        run_id VARCHAR,
+        seen_at TIMESTAMP
+    )""",
+    """CREATE TABLE doc_shingles (
+        hash UBIGINT NOT NULL,       -- a sampled word-shingle hash of the document's text
+        doc_id VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE doc_sizes (
+        doc_id VARCHAR PRIMARY KEY,
+        shingles INTEGER NOT NULL    -- how many sampled shingles the document has
+    )""",
+    """CREATE TABLE doc_links (
+        from_id VARCHAR NOT NULL,    -- the teaser or near copy (a document id, maybe not stored)
+        to_id VARCHAR NOT NULL,      -- the document it repeats
+        kind VARCHAR NOT NULL,       -- exact | near | teaser
+        score DOUBLE,
+        PRIMARY KEY (from_id, to_id)
+    )""",
+]
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
+    Migration("0002_inputs", _INPUTS),
 )
 
 _BOOKKEEPING = """CREATE TABLE IF NOT EXISTS _migrations (

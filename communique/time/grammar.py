@@ -247,6 +247,8 @@ class Grammar:
                     return False
                 if re.search(r"(?:no\.|number|resolution|page|pp\.|flight|route|room|\$|#|article|rule)\s*$", before):
                     return False
+                if re.match(r"[-–]\d+[-–]\w", text[c.end:c.end + 8]):
+                    return False  # a code or reference number: 2011-07-S-039
         if rule in ("season",):
             if not (g.get("rel") or g.get("pos") or g.get("y") or g.get("ofrel") or g.get("posof")):
                 if not re.search(r"\b(?:in|during|by|until|through|since|before|after|last|that|this)\s*$", before):

@@ -1,0 +1,357 @@
+"""Actor mentions and "who met whom" on re3d (Dstl), beside the bare spaCy NER.
+
+re3d (``shared/data/re3d``, see its README.dstl.md and PROVENANCE.md) holds 98 official statements
+and news texts on Syria and Iraq with Person, Organisation and Location spans and "CommWith"
+relations, each with an IBCC confidence. What is scored here:
+
+* Gold: Person, Organisation and Location spans with confidence >= 0.5 (the rest are candidate
+  annotations the crowd rejected). Two scopes: ``names``, spans with a capital letter (names,
+  titled posts, "the Government of Iraq": what an NER tags), and ``all`` (pronouns and common
+  nominals such as "we", "the city", "civilians" too). A gold span nested in a gold span of the
+  same type is an alternative form of it: a prediction may match either, and it is counted once.
+* Spans are compared after a leading article and a trailing possessive or punctuation are
+  dropped. ``exact``: same boundaries; ``overlap``: any shared character. Both are one to one and
+  the types must agree.
+* Types. Person = PERSON; Organisation = ORG; Location = LOC and FAC. re3d types a country by its
+  role ("The United States condemns" is an Organisation, "in Iraq" a Location); the same rule is
+  applied to both systems: a GPE that is the subject of a verb is an Organisation, else a Location.
+  Nationalities (communique's demonyms, spaCy's NORP) are re3d's own type and are not scored.
+* communique's person mentions are scored with the post that precedes the name ("Foreign Minister
+  Julie Bishop"), as re3d marks them; mentions by post alone are scored as they are.
+* CommWith: unordered pairs of gold "CommWith" sources and targets in a document, against the pairs
+  of participants of communique's CONSULT events. A side matches when the spans overlap or the
+  names share a capitalised word (titles aside). Precision over predicted pairs, recall over gold.
+
+``evaluate_re3d(path)`` returns the figures; ``format_re3d`` prints them as a table.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+TYPES = ("Person", "Organisation", "Location")
+MIN_CONFIDENCE = 0.5
+DEFAULT_PATH = Path(__file__).resolve().parents[3] / "shared" / "data" / "re3d"
+_ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
+_TAIL = re.compile(r"(['\u2019]s?|[\s,.;:])+$")
+
+
+def _read_lines(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+
+
+def load_re3d(path: str | Path, limit: int | None = None) -> list[dict]:
+    """Documents with their gold spans and CommWith pairs: [{id, source, text, gold, commwith}]."""
+    root = Path(path)
+    docs: list[dict] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        ents = defaultdict(list)
+        for e in _read_lines(folder / "entities.json"):
+            if e.get("type") in TYPES and e.get("confidence", 0) >= MIN_CONFIDENCE:
+                ents[e["documentId"]].append((e["begin"], e["end"], e["type"], e["value"]))
+        rels = defaultdict(list)
+        for r in _read_lines(folder / "relations.json"):
+            if r.get("type") == "CommWith" and r.get("confidence", 0) >= MIN_CONFIDENCE:
+                rels[r["documentId"]].append(((r["sourceBegin"], r["sourceEnd"], r["source"]),
+                                              (r["targetBegin"], r["targetEnd"], r["target"])))
+        for d in _read_lines(folder / "documents.json"):
+            docs.append({"id": d["_id"], "source": folder.name, "title": d.get("title"),
+                         "text": d["text"], "gold": ents.get(d["_id"], []),
+                         "commwith": rels.get(d["_id"], [])})
+    docs.sort(key=lambda d: (d["source"], d["id"]))
+    return docs[:limit] if limit else docs
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    span = text[start:end]
+    m = _ARTICLE.match(span)
+    if m and len(span) > m.end():
+        start += m.end()
+        span = span[m.end():]
+    t = _TAIL.search(span)
+    if t and t.start() > 0:
+        end = start + t.start()
+    return start, end
+
+
+def _is_name(value: str) -> bool:
+    return any(ch.isupper() for ch in value) and value.strip().lower() not in {
+        "i", "we", "he", "she", "they", "it", "us", "our", "his", "her", "their", "its", "my", "me"}
+
+
+def _gold_groups(doc: dict, scope: str) -> list[dict]:
+    """Gold spans (trimmed), nested same-type spans grouped under the outermost one."""
+    spans = []
+    for b, e, t, v in doc["gold"]:
+        if scope == "names" and not _is_name(v):
+            continue
+        s, f = _trim(doc["text"], b, e)
+        spans.append((s, f, t))
+    spans = sorted(set(spans), key=lambda x: (x[0], -x[1]))
+    groups: list[dict] = []
+    for s, f, t in spans:
+        outer = next((g for g in groups if g["type"] == t and g["start"] <= s and f <= g["end"]), None)
+        if outer is not None:
+            outer["alts"].append((s, f))
+        else:
+            groups.append({"start": s, "end": f, "type": t, "alts": [(s, f)]})
+    return groups
+
+
+def _match(gold: list[dict], pred: list[tuple[int, int, str]], mode: str) -> dict[str, Counter]:
+    counts = {t: Counter() for t in TYPES}
+    used = set()
+    # exact matches first, then overlaps, so that one to one pairing is as generous as it can be
+    order = ["exact"] if mode == "exact" else ["exact", "overlap"]
+    matched_pred = set()
+    for how in order:
+        for gi, g in enumerate(gold):
+            if gi in used:
+                continue
+            for pi, (s, f, t) in enumerate(pred):
+                if pi in matched_pred or t != g["type"]:
+                    continue
+                if how == "exact":
+                    ok = (s, f) in g["alts"]
+                else:
+                    ok = any(s < ae and as_ < f for as_, ae in g["alts"])
+                if ok:
+                    used.add(gi)
+                    matched_pred.add(pi)
+                    counts[t]["tp"] += 1
+                    break
+    for gi, g in enumerate(gold):
+        if gi not in used:
+            counts[g["type"]]["fn"] += 1
+    for pi, (s, f, t) in enumerate(pred):
+        if pi not in matched_pred:
+            counts[t]["fp"] += 1
+    return counts
+
+
+def _prf(c: Counter) -> dict:
+    tp, fp, fn = c["tp"], c["fp"], c["fn"]
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"P": round(p, 3), "R": round(r, 3), "F1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
+
+
+def _gpe_type(doc, start: int, end: int) -> str:
+    """A country acting (subject of a verb) is an Organisation in re3d, else a Location."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is not None and any(t.dep_ in {"nsubj", "nsubjpass"} and t.head.pos_ in {"VERB", "AUX"}
+                                for t in span):
+        return "Organisation"
+    return "Location"
+
+
+SPACY_TYPES = {"PERSON": "Person", "ORG": "Organisation", "LOC": "Location", "FAC": "Location"}
+COMMUNIQUE_TYPES = {"PERSON": "Person", "ORG": "Organisation", "LOC": "Location"}
+
+
+def _spacy_spans(doc) -> list[tuple[int, int, str]]:
+    out = []
+    for ent in doc.ents:
+        if ent.label_ == "GPE":
+            t = _gpe_type(doc, ent.start_char, ent.end_char)
+        else:
+            t = SPACY_TYPES.get(ent.label_)
+        if t:
+            s, f = _trim(doc.text, ent.start_char, ent.end_char)
+            out.append((s, f, t))
+    return out
+
+
+def _with_post(doc, m) -> int:
+    """Where a person's mention starts when the post right before the name is counted."""
+    if m.via not in {"name", "surname"} or not m.title:
+        return m.start
+    before = doc.text[:m.start].rstrip()
+    title = m.title
+    k = before.lower().rfind(title.lower())
+    if k < 0 or before[k + len(title):].strip():
+        return m.start
+    start = k
+    # a state or body right before the post: "Russian Foreign Minister", "U.S. Secretary of State"
+    span = doc.char_span(start, m.start, alignment_mode="expand")
+    if span is not None:
+        i = span.start
+        while i > 0 and doc[i - 1].ent_type_ in {"GPE", "NORP", "ORG"} and doc[i - 1].sent == span.sent:
+            i -= 1
+        start = doc[i].idx
+    return start
+
+
+def _communique_spans(doc, mentions) -> list[tuple[int, int, str]]:
+    out = []
+    for m in mentions:
+        if m.via in {"demonym", "furniture", "implied"} or m.start < 0:
+            continue
+        if m.type == "GPE":
+            t = _gpe_type(doc, m.start, m.end)
+        else:
+            t = COMMUNIQUE_TYPES.get(m.type)
+        if not t:
+            continue
+        start = _with_post(doc, m) if m.type == "PERSON" else m.start
+        s, f = _trim(doc.text, start, m.end)
+        out.append((s, f, t))
+    return out
+
+
+# --- CommWith -----------------------------------------------------------------------------
+
+_TITLE_WORDS = {"minister", "foreign", "secretary", "president", "prime", "the", "of", "state",
+                "deputy", "general", "u.s.", "us", "mr", "mr.", "dr", "dr.", "defense", "defence",
+                "ambassador", "special", "envoy", "king", "his", "majesty", "excellency"}
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().strip(".,'\u2019s") for w in re.findall(r"[A-Z][\w.'\u2019-]*", text or "")
+            if w.lower() not in _TITLE_WORDS} - {""}
+
+
+def _side_matches(gold_side, participant) -> bool:
+    b, e, text = gold_side
+    if participant["start"] < e and b < participant["end"]:
+        return True
+    gw = _words(text)
+    return bool(gw) and bool(gw & (_words(participant["name"]) | _words(participant["text"])))
+
+
+def _consult_pairs(events) -> list[tuple[dict, dict]]:
+    pairs, seen = [], set()
+    for ev in events:
+        if ev.type != "CONSULT":
+            continue
+        people = [{"name": p.name, "text": p.text, "start": p.start, "end": p.end,
+                   "id": p.entity_id} for p in ev.participants]
+        for i in range(len(people)):
+            for j in range(i + 1, len(people)):
+                a, b = people[i], people[j]
+                key = frozenset((a["id"], b["id"]))
+                if a["id"] == b["id"] or key in seen:
+                    continue
+                seen.add(key)
+                pairs.append((a, b))
+    return pairs
+
+
+def _pair_match(gold_pair, pred_pair) -> bool:
+    (gs, gt), (a, b) = gold_pair, pred_pair
+    return (_side_matches(gs, a) and _side_matches(gt, b)) or (_side_matches(gs, b) and _side_matches(gt, a))
+
+
+def _gold_pairs(doc: dict) -> list:
+    out, seen = [], set()
+    for src, tgt in doc["commwith"]:
+        if (src[0], src[1]) == (tgt[0], tgt[1]):
+            continue
+        key = frozenset([(src[0], src[1]), (tgt[0], tgt[1])])
+        if key not in seen:
+            seen.add(key)
+            out.append((src, tgt))
+    return out
+
+
+# --- the evaluation ----------------------------------------------------------------------
+
+def evaluate_re3d(path: str | Path | None = None, extractor=None, *, limit: int | None = None,
+                  details: bool = False) -> dict:
+    """Person/Organisation/Location P/R/F1 of communique and of bare spaCy, and CommWith P/R.
+
+    Returns {"skipped": reason} when the data are absent."""
+    root = Path(path) if path else DEFAULT_PATH
+    if not root.is_dir() or not any(root.glob("*/documents.json")):
+        return {"skipped": f"re3d not found at {root}"}
+    from ..nlp.pipeline import load_base, make_doc
+    from ..records import Document
+    if extractor is None:
+        from ..extract import Extractor
+        extractor = Extractor()
+    base = load_base()
+    docs = load_re3d(root, limit)
+    t0 = time.perf_counter()
+    counts = {sys: {scope: {mode: {t: Counter() for t in TYPES} for mode in ("exact", "overlap")}
+                    for scope in ("names", "all")} for sys in ("communique", "spacy")}
+    cw = Counter()
+    misses = []
+    texts = [d["text"] for d in docs]
+    bare_docs = list(base.pipe(texts))
+    ours = []
+    for d in docs:
+        document = Document(text=d["text"], source=f"re3d/{d['source']}/{d['id']}", title=d.get("title"))
+        sdoc = extractor.nlp(extractor._doc(document))
+        ours.append(sdoc)
+    for d, bdoc, sdoc in zip(docs, bare_docs, ours):
+        preds = {"communique": _communique_spans(sdoc, sdoc._.mentions or []),
+                 "spacy": _spacy_spans(bdoc)}
+        for scope in ("names", "all"):
+            gold = _gold_groups(d, scope)
+            for system, pred in preds.items():
+                for mode in ("exact", "overlap"):
+                    for t, c in _match(gold, pred, mode).items():
+                        counts[system][scope][mode][t].update(c)
+            if details and scope == "names":
+                pred = preds["communique"]
+                for g in gold:
+                    if not any((s, f) in g["alts"] and t == g["type"] for s, f, t in pred):
+                        misses.append({"doc": d["id"], "kind": "fn", "type": g["type"],
+                                       "text": d["text"][g["start"]:g["end"]]})
+                for s, f, t in pred:
+                    if not any((s, f) in g["alts"] and t == g["type"] for g in gold):
+                        misses.append({"doc": d["id"], "kind": "fp", "type": t, "text": d["text"][s:f]})
+        gold_pairs = _gold_pairs(d)
+        pred_pairs = _consult_pairs(sdoc._.events or [])
+        cw["gold"] += len(gold_pairs)
+        cw["pred"] += len(pred_pairs)
+        cw["recalled"] += sum(any(_pair_match(g, p) for p in pred_pairs) for g in gold_pairs)
+        cw["correct"] += sum(any(_pair_match(g, p) for g in gold_pairs) for p in pred_pairs)
+    result = {"documents": len(docs), "seconds": round(time.perf_counter() - t0, 1),
+              "min_confidence": MIN_CONFIDENCE}
+    for system, by_scope in counts.items():
+        result[system] = {}
+        for scope, by_mode in by_scope.items():
+            result[system][scope] = {}
+            for mode, by_type in by_mode.items():
+                row = {t: _prf(c) for t, c in by_type.items()}
+                row["micro"] = _prf(sum(by_type.values(), Counter()))
+                row["macro_F1"] = round(sum(row[t]["F1"] for t in TYPES) / len(TYPES), 3)
+                result[system][scope][mode] = row
+    p = cw["correct"] / cw["pred"] if cw["pred"] else 0.0
+    r = cw["recalled"] / cw["gold"] if cw["gold"] else 0.0
+    result["commwith"] = {"P": round(p, 3), "R": round(r, 3),
+                          "F1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+                          "gold_pairs": cw["gold"], "predicted_pairs": cw["pred"],
+                          "correct_predicted": cw["correct"], "recalled_gold": cw["recalled"]}
+    if details:
+        result["errors"] = misses
+    return result
+
+
+def format_re3d(result: dict) -> str:
+    if "skipped" in result:
+        return f"re3d: skipped ({result['skipped']})"
+    lines = [f"re3d: {result['documents']} documents, gold confidence >= {result['min_confidence']}"]
+    for scope in ("names", "all"):
+        for mode in ("overlap", "exact"):
+            lines.append(f"\n[{scope}, {mode} spans]      communique P/R/F1      bare spaCy P/R/F1")
+            for t in (*TYPES, "micro"):
+                a, b = result["communique"][scope][mode][t], result["spacy"][scope][mode][t]
+                lines.append(f"  {t:<13} {a['P']:.3f} {a['R']:.3f} {a['F1']:.3f}"
+                             f"      {b['P']:.3f} {b['R']:.3f} {b['F1']:.3f}")
+    c = result["commwith"]
+    lines.append(f"\nCommWith vs CONSULT participants: P={c['P']:.3f} R={c['R']:.3f} F1={c['F1']:.3f} "
+                 f"(gold pairs {c['gold_pairs']}, predicted {c['predicted_pairs']})")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m communique.evaluate.re3d [PATH]
+    import sys
+    print(format_re3d(evaluate_re3d(sys.argv[1] if len(sys.argv) > 1 else None)))
