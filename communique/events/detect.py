@@ -45,7 +45,8 @@ def find_frames(doc: Doc) -> list[Frame]:
     for sent in doc.sents:
         if _speech(sent):
             continue
-        purpose = _purpose_heads(sent, lex) + [t for t in sent if t.idx in quoted]
+        purpose = _purpose_heads(sent, lex) + [t for t in sent if t.idx in quoted] + \
+            _topic_objects(sent, lex)
         for tok in sent:
             if tok.i in claimed:
                 continue
@@ -77,11 +78,21 @@ def _children(tok: Token, deps: set[str]) -> list[Token]:
     return [c for c in tok.children if c.dep_ in deps]
 
 
+MEANS = {"by", "via", "over", "through"}
+
+
 def _preps(tok: Token) -> dict[str, list[Token]]:
     out: dict[str, list[Token]] = {}
     for c in tok.children:
         if c.dep_ in {"prep", "agent", "dative"}:
-            out.setdefault(c.lower_, []).extend(_children(c, {"pobj", "pcomp"}))
+            objs = _children(c, {"pobj", "pcomp"})
+            out.setdefault(c.lower_, []).extend(objs)
+            if c.lower_ in MEANS:
+                # "spoke by phone with X", "met via videoconference with X"
+                for obj in objs:
+                    for cc in obj.children:
+                        if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}:
+                            out.setdefault(cc.lower_, []).extend(_children(cc, {"pobj"}))
     return out
 
 
@@ -158,6 +169,8 @@ def _verb_frame(tok: Token, lex: Lexicon) -> Frame | None:
     spec = lex.verbs.get(lemma)
     if spec is None:
         return None
+    if spec.get("active_only") and any(c.dep_ == "auxpass" for c in tok.children):
+        return None     # "escalation would be met with consequences"
     if not _needs_met(tok, spec, lex) and not (
             spec.get("needs") == ["prep:with"] and collective_subject(tok, lex)):
         return None
@@ -363,6 +376,15 @@ def _purpose_heads(sent, lex: Lexicon) -> list[Token]:
                 if after < len(toks):
                     heads.append(toks[after])
                 heads.append(toks[n + len(words) - 1])
+    return heads
+
+
+def _topic_objects(sent, lex: Lexicon) -> list[Token]:
+    """What was discussed or noted is a topic: 'discussed efforts to urge Russia ...'."""
+    heads = []
+    for tok in sent:
+        if tok.lemma_.lower() in lex.words("topic_verbs"):
+            heads += [c for c in tok.children if c.dep_ in {"dobj", "ccomp"}]
     return heads
 
 
