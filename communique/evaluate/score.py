@@ -85,7 +85,9 @@ def _date_ok(when_gold: dict | None, when) -> bool:
     start = when.start or ""
     end = when.end or start
     if when_gold.get("approximate"):
-        return bool(start) and when_gold["start"] <= start[:len(when_gold["start"])] <= when_gold["end"]
+        # any day inside the range is right; a coarser value counts by its first day
+        padded = start + "-01-01"[len(start) - 4:] if 4 <= len(start) < 10 else start
+        return bool(start) and when_gold["start"] <= padded[:len(when_gold["start"])] <= when_gold["end"]
     g_start, g_end = when_gold["start"], when_gold.get("end") or when_gold["start"]
     return start[:len(g_start)] == g_start and end[:len(g_end)] == g_end
 

@@ -34,6 +34,8 @@ def find_events(doc: Doc) -> list[Event]:
         if status == "planned":
             when = _next_year_if_past(when, published)
         etype = frame.type
+        if etype in {"AID", "COOPERATE"} and _intended(frame):
+            etype = "AGREE"     # "the EU intends to provide €15 million": a promise of aid
         if frame.single_side_type and len(actors) + len(recipients) == 1 and not _joint(sent):
             etype = frame.single_side_type
         drafts.append({
@@ -316,6 +318,18 @@ def _phrase(tok) -> str:
     if text.lower().startswith("the "):
         text = text[4:]
     return text if len(text) <= 120 else text[:117].rsplit(" ", 1)[0] + "..."
+
+
+def _intended(frame: Frame) -> bool:
+    verbs = load_lexicon().words("intention_verbs")
+    tok = frame.trigger
+    for _ in range(3):
+        if tok.dep_ != "xcomp" or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.lemma_.lower() in verbs:
+            return True
+    return False
 
 
 def _joint(sent: Span) -> bool:

@@ -160,6 +160,11 @@ def _verb_frame(tok: Token, lex: Lexicon) -> Frame | None:
                  for p in objs if (lex.nouns.get(p.lemma_.lower()) or {}).get("mode") == "multilateral"]
         if venue:
             return Frame("CONSULT", tok, noun=venue[0], mode="multilateral", participation=True)
+    if lemma == "be":
+        ready = [c for c in tok.children if c.dep_ == "acomp"
+                 and c.lemma_.lower() in lex.words("readiness_adjectives")]
+        if ready and any(x.dep_ == "xcomp" for x in ready[0].children):
+            return Frame("AGREE", tok)    # "Russia was ready to send rescuers"
     object_types = lex.word_lists.get("object_types_map") or {}
     if lemma in lex.words("object_type_verbs") or lemma in lex.verbs:
         for obj in _objects(tok):
