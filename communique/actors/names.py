@@ -25,10 +25,18 @@ def name_rules() -> dict:
     return data
 
 
+NAME_PARTICLES = {"ul", "al", "el", "bin", "ibn", "bint", "de", "del", "da", "di", "van", "von",
+                  "der", "den", "la", "le", "dos", "das", "du", "ben", "abu"}
+
+
 def _is_name_token(token) -> bool:
     text = token.text
     if token.is_punct and text not in {"-", "'"}:
         return False
+    if text in NAME_PARTICLES and token.i + 1 < len(token.doc) and \
+            token.doc[token.i + 1].text[:1].isupper() and token.i > 0 and \
+            token.doc[token.i - 1].text[:1].isupper():
+        return True     # "Moin ul Haque", "Ursula von der Leyen"
     return text[:1].isupper() or text == "-" or (text[:1].isalpha() and "-" in text)
 
 
@@ -66,7 +74,7 @@ def repair_entities(doc: Doc) -> list[Span]:
     return _no_overlaps(cleaned)
 
 
-POST_CONNECTORS = {"of", "the", "for", "and", "on", "-", "–"}
+POST_CONNECTORS = {"of", "the", "for", "and", "on", "to", "-", "–"}
 
 
 def _names_after_posts(doc: Doc, ents: list[Span], rules: dict) -> list[Span]:
