@@ -1,6 +1,8 @@
 """From frames to event records: dates, places, topics, the implied side, one event once."""
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from ..actors.gazetteer import default_gazetteer
@@ -50,7 +52,7 @@ def find_events(doc: Doc) -> list[Event]:
         _visit_host(d)
     _add_implied_sides(drafts, articles, mentions, doc)
     drafts = _merge(drafts, articles)
-    _inherit_places(drafts)
+    _inherit_places(drafts, doc, index)
     # an act nobody is named for is no record an analyst can use
     drafts = [d for d in drafts if d["actors"] or d["recipients"]]
     return [_to_event(d, doc, context) for d in drafts]
@@ -437,17 +439,49 @@ def _in_title(d: dict) -> bool:
     return d["sent"].start_char < body
 
 
-def _inherit_places(drafts: list[dict]) -> None:
-    """Events of a stay share its place: 'was in New York from 24 to 27 September'."""
-    stays = [d for d in drafts if d["where"] is not None and d["when"].start]
-    for d in drafts:
-        if d["where"] is not None or not d["when"].start:
+DATELINE = re.compile(r"^\s*([A-Z][A-Za-z.'\-]+(?:[ \t]+[A-Z][A-Za-z.'\-]+){0,3})\s*(?:,|\s[–—-]\s)")
+
+
+def _dateline_place(doc: Doc, article: dict, index: MentionIndex) -> Mention | None:
+    """'NEW YORK, 14 March 2022 —', 'BUDAPEST – ...': where the story was filed."""
+    start = article.get("body_start") or article["start"]
+    head = doc.text[start:min(article["end"], start + 300)]
+    for line in head.splitlines()[:3]:
+        m = DATELINE.match(line)
+        if not m:
             continue
-        for stay in stays:
-            if stay["article"] is d["article"] and \
-                    stay["when"].start[:10] <= d["when"].start[:10] <= (stay["when"].end or "")[:10]:
-                d["where"] = stay["where"]
-                break
+        name = m.group(1)
+        place = default_gazetteer().place(name.title() if name.isupper() else name)
+        if place and place.get("kind") != "country":
+            offset = start + head.find(line) + line.find(name)
+            return Mention(offset, offset + len(name), name, "LOC", place["name"], via="dateline")
+    return None
+
+
+def _inherit_places(drafts: list[dict], doc: Doc, index: MentionIndex) -> None:
+    """Events of a stay share its place ('was in New York from 24 to 27 September'), an act
+    goes on where the previous one of that day took place, and a story filed under a
+    dateline happened there unless it says otherwise (calls excepted)."""
+    stays = [d for d in drafts if d["where"] is not None and d["when"].start]
+    datelines: dict[int, Mention | None] = {}
+    previous = None
+    for d in drafts:
+        if d["where"] is None and d["when"].start:
+            for stay in stays:
+                if stay["article"] is d["article"] and \
+                        stay["when"].start[:10] <= d["when"].start[:10] <= (stay["when"].end or "")[:10]:
+                    d["where"] = stay["where"]
+                    break
+        if d["where"] is None and previous is not None and previous["article"] is d["article"] \
+                and previous["where"] is not None and d["when"].start \
+                and previous["when"].start == d["when"].start and d["mode"] != "phone":
+            d["where"] = previous["where"]
+        if d["where"] is None and d["status"] == "occurred" and _mode(d, 2) != "phone":
+            idx = d["article"]["index"]
+            if idx not in datelines:
+                datelines[idx] = _dateline_place(doc, d["article"], index)
+            d["where"] = datelines[idx]
+        previous = d
 
 
 # --- records -----------------------------------------------------------------------------
