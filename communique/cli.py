@@ -226,6 +226,15 @@ def evaluate_time(path):
     click.echo(json.dumps(evaluate_timeml(path), indent=1, default=str))
 
 
+@main.command("evaluate-isaf")
+@click.argument("path", required=False)
+@click.option("--limit", type=int, help="Only the first N releases.")
+def evaluate_isaf_cmd(path, limit):
+    """Incident dates of ISAF press releases against the experts' start_date."""
+    from .evaluate.isaf import evaluate_isaf
+    click.echo(json.dumps(evaluate_isaf(path, limit=limit), indent=1, default=str))
+
+
 @main.command()
 @click.argument("name", required=False)
 @click.option("--db", default="communique.duckdb", show_default=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from . import calendar as cal
 
+PARTIAL_YEAR_REACH = 300  # characters
 PART_CODES = {"MO", "AF", "EV", "NI", "MI", "DT"}
 
 
@@ -13,7 +14,9 @@ PART_CODES = {"MO", "AF", "EV", "NI", "MI", "DT"}
 class Context:
     text: str
     anchor: dt.date | None = None
-    narrative: bool = False
+    narrative: bool = False              # a history: every expression counts from the text
+    text_years: bool = False             # many other years: a partial date near one takes its year
+    last_year_at: int | None = None      # where the latest year was mentioned
     first_year: int | None = None
     last_day: str | None = None          # latest day-precision value
     last_day_begin: str | None = None    # when that was a range: its first and last day
@@ -41,10 +44,19 @@ class Context:
             return self.dateline, "anchor"
         return None, "none"
 
+    def partial_from_text(self) -> bool:
+        """Does a partial date ("in April", "on 5 May") take its year from the text rather than from
+        the anchor? In a narrative always; in news that speaks of many other years, when one was
+        mentioned shortly before."""
+        if self.narrative or self.anchor is None:
+            return True
+        return (self.text_years and self.last_year_at is not None
+                and 0 <= self.span[0] - self.last_year_at <= PARTIAL_YEAR_REACH)
+
     def context_year(self) -> int | None:
         """Year for a partial date: any latest year in a narrative, else the latest complete
         (day-precision) date's year, else the first year the text gives anywhere."""
-        if self.narrative and self.last_year is not None:
+        if (self.narrative or self.text_years) and self.last_year is not None:
             return self.last_year
         if self.last_complete_year is not None:
             return self.last_complete_year

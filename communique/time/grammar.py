@@ -104,6 +104,8 @@ class Grammar:
             "weekday": rf"(?:(?P<rel>{REL}|early|late|earlier|later)\s+)?(?P<wd>{R['weekday_full']})(?:\s+(?P<part>{R['part']}))?",
             "weekday_set": rf"(?P<wdp>{R['weekday_plural']})",
             "rel_unit": rf"(?:(?P<within>{R['within']})\s+)?(?P<rel>{REL})\s+(?:fiscal\s+)?(?P<unit>day|week|weekend|month|year|decade|century|quarter|fortnight|season)\b",
+            # "over the weekend", "for the year", "the year ended March 31": the period the context means
+            "the_period": r"the\s+(?P<unit>year|weekend)\b(?P<ended>\s+(?:ended|ending|to)\b)?(?!-|\s+(?:before|after|earlier|ago|of\b))",
             "within_the": rf"(?P<within>earlier|later|early|late)\s+in\s+the\s+(?P<unit>day|week|month|year)\b",
             "day_anaphora": rf"(?P<ana>{R['day_anaphora']})",
             "shifted": rf"{APPROX}(?:(?P<num>{NUM})[\s-]+)?(?:(?:more|full|long)\s+)?(?P<unit>{UNIT})\s+(?P<shift>{R['shift']})",
@@ -156,7 +158,7 @@ class Grammar:
             "season": words(lex.seasons), "holiday": words(lex.holidays) - stop,
             "deictic_day": words(lex.deictic_days) - stop, "day_part": words(lex.parts_of_day),
             "weekday": words(lex.weekdays), "weekday_set": words(lex.weekday_plurals),
-            "rel_unit": units, "within_the": units, "day_anaphora": words(lex.day_anaphora) - stop,
+            "rel_unit": units, "within_the": units, "the_period": {"year", "weekend"}, "day_anaphora": words(lex.day_anaphora) - stop,
             "shifted": units, "duration": units, "half_unit": units, "bare_units": units,
             "year_end": words(lex.year_end_phrases) - stop, "year_ago": {"year", "ago", "earlier"},
             "latest_period": words(lex.latest_periods) - stop, "time_ampm": {"m", "am", "pm", "clock"},
@@ -172,8 +174,9 @@ class Grammar:
         self.untriggered = {name for name, _ in self.rules} - set(table) - digit_rules
 
     # ------------------------------------------------------------- matching
-    def windows(self, text: str, margin: int = 40) -> dict[str, list[tuple[int, int]]]:
-        """Per rule, the merged stretches of text around its trigger words."""
+    def windows(self, text: str, margin: int = 40, right: int = 24) -> dict[str, list[tuple[int, int]]]:
+        """Per rule, the merged stretches of text around its trigger words (`margin` characters
+        before a trigger, `right` after: no expression runs far past its last trigger word)."""
         spans: dict[str, list[tuple[int, int]]] = {}
         n = len(text)
         triggers, digit_rules = self.triggers, self.digit_rules
@@ -184,7 +187,7 @@ class Grammar:
                 rules = digit_rules if rules is None else rules | digit_rules
             if not rules:
                 continue
-            s, e = max(0, m.start() - margin), min(n, m.end() + margin)
+            s, e = max(0, m.start() - margin), min(n, m.end() + right)
             for r in rules:
                 lst = spans.setdefault(r, [])
                 if lst and s <= lst[-1][1]:
@@ -260,6 +263,8 @@ class Grammar:
                 return False
             if (g.get("rel") or "").lower() == "the" and re.match(r"\s+of\b", after) and not g.get("y"):
                 return False
+        if rule == "the_period" and not re.search(r"\b(?:over|during|for|through|throughout|of|in)\s$", before):
+            return False
         if rule == "ref":
             word = key(g["ref"])
             for exc in lex.ref_exceptions.get(word, []):
@@ -270,6 +275,8 @@ class Grammar:
                 return False
             if word in ("earlier", "once") and not re.match(r"\s*[,.;]", after):
                 return False
+            if word == "now" and g["ref"][0] == "N" and re.search(r"(?:^|\x00)[\s\"'`“]*$", text[max(0, c.start - 4):c.start]):
+                return False  # "Now, ..." opening a paragraph: a discourse marker, not a time
         if rule in ("time_ampm",) and key(g.get("ampm") or "") in ("am", "pm") and not g.get("mi") \
                 and not text[c.start:c.end].split()[0][0].isdigit():
             return False

@@ -69,7 +69,7 @@ class RelativeRules:
         ref, basis = ctx.deictic_ref()
         if rel and ref:
             return ref.year + {"this": 0, "last": -1, "next": 1}[rel], basis
-        if ctx.anchor and not ctx.narrative:
+        if ctx.anchor and not ctx.partial_from_text():
             return ctx.anchor.year, "anchor"
         y = ctx.context_year()
         return (y, "anchor") if y is not None else ((ref.year, basis) if ref else (None, "none"))
@@ -120,6 +120,20 @@ class RelativeRules:
         if y is None:
             ref, basis = ctx.deictic_ref()
             rel = key(g.get("rel") or "")
+            if not rel and ctx.anchor and not ctx.partial_from_text():
+                # "Thanksgiving Day" in a January story: the nearest one, the past one unless the
+                # sentence speaks of the future
+                future = self.tense(ctx, c.start, c.end) > 0
+                best = None
+                for yy in (ctx.anchor.year - 1, ctx.anchor.year, ctx.anchor.year + 1):
+                    d = cal.to_date(cal.holiday(code, yy))
+                    if d is None:
+                        continue
+                    gap = abs((d - ctx.anchor).days) * (2.5 if d > ctx.anchor and not future else 1)
+                    if best is None or gap < best[0]:
+                        best = (gap, yy)
+                if best:
+                    return Norm(value=cal.holiday(code, best[1]), basis="anchor")
             y = (ref.year + {"last": -1, "next": 1}.get(rel, 0)) if ref else ctx.context_year()
         value = cal.holiday(code, y) if y is not None else None
         return Norm(value=value or "XXXX-XX-XX", basis=basis)
@@ -213,6 +227,25 @@ class RelativeRules:
         grain = {"D": "day", "W": "week", "M": "month", "Y": "year"}[unit]
         ref, basis = self.ref_value(ctx, "anaphoric", grain)
         return Norm(value=self.shifted_value(ref, unit, 0, grain), basis=basis, mod=self.pos_mod(g))
+
+    def r_the_period(self, c, g, ctx):
+        """'for the year ended March 31' -> P1Y; 'for the year' -> the current year; 'over the
+        weekend' -> the weekend before the anchor (after it when the sentence speaks of the future)."""
+        unit = key(g["unit"])
+        if g.get("ended"):
+            return Norm(type="DURATION", value="P1Y" if unit == "year" else "P1WE", end=c.m.start("ended"))
+        if unit == "year":
+            ref, basis = self.ref_value(ctx, "deictic", "year")
+            p = cal.parse(ref) if ref else None
+            return Norm(value=cal.fmt_year(p["y"]), basis=basis) if p else Norm(value="XXXX", basis="none")
+        d, basis = ctx.deictic_ref()
+        if d is None or ctx.narrative:
+            return None
+        if self.tense(ctx, c.start, c.end) > 0:
+            d = d + dt.timedelta(days=max(0, 6 - d.isoweekday()))
+        else:
+            d = d - dt.timedelta(days=d.isoweekday() % 7)
+        return Norm(value=cal.week(d) + "-WE", basis=basis)
 
     def r_day_anaphora(self, c, g, ctx):
         off = self.lex.day_anaphora[key(g["ana"])]

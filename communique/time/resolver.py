@@ -17,6 +17,10 @@ from .lexicon import Lexicon, key
 from .relative import RelativeRules
 
 
+TENSE_LEFT_WORDS = 8
+TENSE_RIGHT_WORDS = 6
+
+
 class Resolver(RelativeRules):
     def __init__(self, lex: Lexicon):
         self.lex = lex
@@ -54,7 +58,7 @@ class Resolver(RelativeRules):
 
     def infer_year(self, ctx: Context, m: int, d: int | None = None) -> tuple[int | None, str]:
         """Year of a partial date: nearest to the anchor in news, else from the text."""
-        if ctx.anchor and not ctx.narrative:
+        if ctx.anchor and not ctx.partial_from_text():
             return cal.closest_year(ctx.anchor, m, d, future_ok=self.tense(ctx, *ctx.span) > 0), "anchor"
         y = ctx.context_year()
         if y is not None:
@@ -69,11 +73,11 @@ class Resolver(RelativeRules):
         """+1 when the words around a position (same sentence, a few words either side) speak of
         the future, else -1; the nearest cue wins."""
         text = ctx.text
-        s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 60)
+        s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 100)
         stops = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
         e = min(stops + [end + 60])
-        left = " ".join(text[s + 1:start].split()[-6:])
-        right = " ".join(text[end:e].split()[:6])
+        left = " ".join(text[s + 1:start].split()[-TENSE_LEFT_WORDS:])
+        right = " ".join(text[end:e].split()[:TENSE_RIGHT_WORDS])
         best = (99, -1)
         for side, chunk in ((0, left), (1, right)):
             for rx, sign in ((self.future_rx, 1), (self.past_rx, -1)):

@@ -20,6 +20,9 @@ YEAR_RULES = {"date_mdy", "date_dmy", "date_my", "year", "iso_date", "dot_date",
               "range_full_dm", "range_full_md", "range_dm", "range_md", "range_month", "range_year"}
 DATE_LIKE = {"date_mdy", "date_dmy", "iso_date", "dot_date", "slash_date", "weekday", "deictic_day",
              "day_anaphora", "rel_unit", "holiday"}
+NARRATIVE_MIN_YEARS = 6
+NARRATIVE_FAR_SHARE = 0.65
+NARRATIVE_MAX_DEICTIC = 2.0   # per 10,000 characters
 TIME_RULES = {"time_ampm", "time_24", "time_word"}
 DATELINE_PREFIX = re.compile(r"(?:^|\n)[ \t]*(?:[A-Z][A-Za-z.'\-]*(?:[ \t]+[A-Z][A-Za-z.'\-]*)*[ \t]*,[ \t]*)"
                              r"(?:[A-Z][\w.'\- ]*,[ \t]*)?\(?[ \t]*$")
@@ -97,14 +100,17 @@ class Tagger:
                 g = c.g
                 for s in ("", "1", "2"):
                     y = g.get("y" + s)
-                    if y and re.fullmatch(r"\d{4}", y):
-                        years.append(int(y))
+                    if y and (re.fullmatch(r"\d{4}", y) or g.get("era" + s)):
+                        years.append(self.resolver.year(g, s))
                         break
         ctx = Context(text=text, anchor=anchor)
         if years:
             ctx.first_year = years[0]
+        ctx.text_years = self._narrative(years, anchor)
+        if ctx.text_years and self._deictic_density(cands, len(text)) < NARRATIVE_MAX_DEICTIC:
+            ctx.narrative = True  # many other years and hardly a "today" or "last week": a history
         # a history (WikiWars-like) rather than news: many explicit years, nearly all far from the
-        # anchor; then partial dates and relative expressions count from the text, not the anchor
+        # anchor; then relative expressions too count from the text, not the anchor
         if len(years) >= 10:
             far = [y for y in years if anchor is None or abs(y - anchor.year) > 5]
             if len(far) / len(years) >= 0.85 and (anchor is None or abs(statistics.median(years) - anchor.year) > 5):
@@ -112,6 +118,32 @@ class Tagger:
         if anchor is None:
             ctx.dateline = self._dateline(text, cands)
         return ctx
+
+    @staticmethod
+    def _narrative(years: list[int], anchor: dt.date | None) -> bool:
+        """A text that speaks of many other years: several explicit years, most of them neither the
+        anchor's year nor the one before, centred away from it. Then a partial date shortly after
+        a year takes that year (Context.partial_from_text)."""
+        if len(years) < NARRATIVE_MIN_YEARS:
+            return False
+        if anchor is None:
+            return len(set(years)) >= 3
+        near = sum(1 for y in years if anchor.year - 1 <= y <= anchor.year)
+        return (1 - near / len(years) >= NARRATIVE_FAR_SHARE and len(set(years)) >= 3
+                and abs(statistics.median(years) - anchor.year) > 1)
+
+    def _deictic_density(self, cands: list[Candidate], n_chars: int) -> float:
+        """Deictic expressions (today, Friday, last week) per 10,000 characters: news is full of them."""
+        rel_mods = self.lex.relative_mods
+        n = 0
+        for c in cands:
+            if c.rule == "deictic_day":
+                n += 1
+            elif c.rule in ("weekday", "rel_unit"):
+                rel = (c.g.get("rel") or "").lower()
+                if not rel or rel_mods.get(" ".join(rel.split()), (0, ""))[1] == "deictic":
+                    n += 1
+        return 10000 * n / max(n_chars, 1)
 
     def _dateline(self, text: str, cands: list[Candidate]) -> dt.date | None:
         """'KABUL, Afghanistan (Nov. 20, 2011)' or 'NEW YORK, 14 March 2022 —' near the top."""
@@ -152,6 +184,8 @@ class Tagger:
             ctx.last_dated_year = p["y"]
         ctx.last_value = re.sub(r"T.*$", "", finish if t.finish else begin)
         ctx.last_year = (cal.parse(ctx.last_value) or p)["y"]
+        if t.basis == "text":
+            ctx.last_year_at = t.end
 
     # ---------------------------------------------------------------- timex
     def _timex(self, text: str, c: Candidate, norm: Norm) -> Timex | None:
@@ -200,6 +234,8 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
         s += 1
     while e > s and text[e - 1] in " \t\r\n,":
         e -= 1
+    if e > s + 3 and text[e - 2] in "'’" and text[e - 1] in "sS" and text[e - 3].isalpha():
+        e -= 2  # "today's", "Friday's": the expression is the noun, not its possessive
     if e > s + 2 and text[e - 1] == "." and re.match(r"\s*(?:$|\n|[A-Z\"“])", text[e:e + 3]) \
             and re.search(r"[ap]\.\s?m\.$", text[s:e], re.I):
         e -= 1
