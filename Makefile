@@ -18,6 +18,8 @@ demo: $(STAMP)
 	rm -f communique.duckdb
 	$(BIN)/communique ingest ../shared/corpus/seed-csto-2019-09.txt --db communique.duckdb
 	$(BIN)/communique events --db communique.duckdb
+	@echo
+	@echo "See it in a browser: $(BIN)/communique serve --db communique.duckdb  then open http://127.0.0.1:8000/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

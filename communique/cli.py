@@ -226,6 +226,17 @@ def evaluate_time(path):
     click.echo(json.dumps(evaluate_timeml(path), indent=1, default=str))
 
 
+@main.command()
+@click.option("--db", default="communique.duckdb", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(db, host, port):
+    """The REST API and the web page over the store (read-only): http://HOST:PORT/."""
+    from .api import serve as run
+    click.echo(f"communique: serving {db} at http://{host}:{port}/ (API: /api/openapi.json)", err=True)
+    run(db, host=host, port=port)
+
+
 @main.command("evaluate-isaf")
 @click.argument("path", required=False)
 @click.option("--limit", type=int, help="Only the first N releases.")
