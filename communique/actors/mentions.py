@@ -7,6 +7,8 @@ surname or pronoun are resolved to the person (see resolve.py).
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from ..records import Mention
@@ -54,8 +56,33 @@ def find_mentions(doc: Doc) -> list[Mention]:
                                     title=_title_text(doc, start, end, org),
                                     org=org["surface"] if org else None,
                                     sentence=sent_of.get(start), via="post"))
+    mentions = _people_named_elsewhere(mentions, gaz)
     mentions.sort(key=lambda m: (m.start, -m.end))
     return resolve_mentions(doc, mentions, gaz)
+
+
+def _people_named_elsewhere(mentions: list[Mention], gaz) -> list[Mention]:
+    """One name, one reading in a document: a 'place' or 'body' the gazetteer does not know whose
+    words are a person's name (or its surname) found elsewhere in the text is that person."""
+    from .resolve import person_key
+    keys, surnames = set(), set()
+    for m in mentions:
+        if m.type == "PERSON" and m.via == "name" and m.name:
+            key = person_key(m.name)
+            keys.add(key)
+            if len(key.split()) > 1:
+                surnames.add(key.split()[-1])
+    if not keys:
+        return mentions
+    out = []
+    for m in mentions:
+        if m.type in {"LOC", "ORG"} and m.via == "name" and m.name == strip_the(m.text) \
+                and not gaz.org(m.text, fuzzy=False) and not gaz.country(m.text):
+            key = person_key(m.text)
+            if key in keys or (" " not in key and key in surnames):
+                m = Mention(m.start, m.end, m.text, "PERSON", _clean_name(m.text), sentence=m.sentence)
+        out.append(m)
+    return out
 
 
 def _is_agreement(text: str) -> bool:
@@ -70,6 +97,7 @@ def _person(doc: Doc, ent: Span, title_span, org, sent) -> Mention:
 
 
 def _clean_name(text: str) -> str:
+    text = re.split(r"['\u2019]s\b", text)[0]     # "Sherman's Meeting" (a headline) -> Sherman
     words = [w for w in text.replace("\n", " ").split() if w.rstrip(".") not in
              {"Mr", "Mrs", "Ms", "Dr", "H.E."}]
     return " ".join(words).strip(" ,")

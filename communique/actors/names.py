@@ -52,6 +52,8 @@ def repair_entities(doc: Doc) -> list[Span]:
             for tok in ent:
                 if tok.text in body_words:
                     cut = tok.i + 1
+            if cut is None:
+                cut = _known_prefix_cut(ent)
             tail = doc[cut:ent.end] if cut is not None else None
             if tail is not None and 2 <= len(tail) <= 4 and all(_is_name_token(t) for t in tail) \
                     and tail[0].text not in rules["not_names_set"]:
@@ -60,6 +62,7 @@ def repair_entities(doc: Doc) -> list[Span]:
                 continue
         out.append(ent)
     out += _names_after_posts(doc, out, rules)
+    out = [_place_not_person(doc, _with_first_name(doc, span, out)) for span in out]
     # strip a leading "the" and trailing whitespace tokens from every entity
     cleaned = []
     for span in out:
@@ -75,6 +78,61 @@ def repair_entities(doc: Doc) -> list[Span]:
 
 
 POST_CONNECTORS = {"of", "the", "for", "and", "on", "to", "-", "–"}
+
+
+LOCATIVE = {"in", "near", "at", "outside", "around", "into", "towards", "toward", "across", "inside"}
+
+
+def _known_prefix_cut(ent: Span) -> int | None:
+    """'Middle East Tobias Ellwood' (after 'Minister for the'): the longest prefix that is a known
+    place, state or body, when two to four name words follow it."""
+    from .gazetteer import default_gazetteer, normalise
+    gaz = default_gazetteer()
+    for k in range(ent.end - 2, ent.start, -1):
+        prefix = ent.doc[ent.start:k].text
+        if gaz.country(prefix) or gaz.org(prefix, fuzzy=False) or normalise(prefix) in gaz._place_key:
+            tail = ent.doc[k:ent.end].text
+            if gaz.country(tail) or gaz.org(tail, fuzzy=False) or gaz.place(tail):
+                return None
+            return k
+    return None
+
+
+def _with_first_name(doc: Doc, span: Span, spans: list[Span]) -> Span:
+    """'Antony J. Blinken' tagged from the initial on: the given name before it is the person's."""
+    if span.label_ != "PERSON" or span.start == 0:
+        return span
+    first, prev = doc[span.start], doc[span.start - 1]
+    if not (len(first.text) == 2 and first.text[0].isupper() and first.text[1] == "."):
+        return span
+    if not (prev.is_alpha and prev.text[:1].isupper() and not prev.is_sent_start
+            and prev.text not in name_rules()["not_names_set"]):
+        return span
+    if any(s.start <= prev.i < s.end and s.label_ != "TITLE" for s in spans):
+        return span
+    return Span(doc, span.start - 1, span.end, label="PERSON")
+
+
+def _place_not_person(doc: Doc, span: Span) -> Span:
+    """'Near Raqqah, ...', 'strikes in Karabilah': a 'person' after a locative preposition that
+    the gazetteer or GeoNames knows as a place is that place."""
+    if span.label_ != "PERSON" or len(span) > 3:
+        return span
+    start = span.start
+    if doc[start].lower_ in LOCATIVE and doc[start].text[:1].isupper() and len(span) > 1:
+        start += 1          # "Near Palmyra" tagged whole at a sentence start
+    elif not (start > 0 and doc[start - 1].lower_ in LOCATIVE):
+        return span
+    from .gazetteer import default_gazetteer
+    gaz = default_gazetteer()
+    text = doc[start:span.end].text
+    if len(text) < 4 or gaz.org(text, fuzzy=False):
+        return span
+    if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].ent_type_ == "TITLE":
+        return span         # "in Geneva, Special Envoy ..." keeps its person
+    if gaz.place(text) is None:
+        return span
+    return Span(doc, start, span.end, label="GPE")
 
 
 def _names_after_posts(doc: Doc, ents: list[Span], rules: dict) -> list[Span]:

@@ -12,8 +12,24 @@ from .names import name_rules
 UNRESOLVED = "?"
 
 
+_INITIAL = re.compile(r"(?<!\S)[A-Z]\.(?=\s)|(?<=\s)[A-Z](?=\s)")
+_HONORIFIC = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr|H\.E\.|HE|Sir|Dame|Sheikh)\.?\s+)+")
+
+
+def person_key(name: str) -> str:
+    """The key of a person's name: case, accents, honorifics and middle initials aside.
+
+    "Antony J. Blinken" and "Antony Blinken" -> "antony blinken"; "Sergey Lavrov" stays
+    "sergey lavrov" (the id of a plain name is what it always was)."""
+    from .gazetteer import fold
+    text = _HONORIFIC.sub("", fold(" ".join(name.split())))
+    text = _INITIAL.sub(" ", text)
+    text = re.sub(r",?\s+(Jr|Sr|II|III|IV)\.?$", "", text.strip())
+    return " ".join(text.split()).lower()
+
+
 def person_id(name: str) -> str:
-    return content_id("PERSON", name.lower(), prefix="ent_")
+    return content_id("PERSON", person_key(name), prefix="ent_")
 
 
 def norm_title(title: str | None) -> str:
@@ -50,6 +66,7 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
             if not known.title and m.title:
                 known.title, known.org = m.title, m.org
     out: list[Mention] = []
+    unresolved: list[Mention] = []
     for m in mentions:
         if m.type != "PERSON":
             out.append(m)
@@ -66,6 +83,8 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
             out.append(m)
             continue
         person = _person_for_post(m, people, mentions, gaz)
+        if person is None:
+            unresolved.append(m)
         if person is not None:
             m.name = person.name
             m.entity_id = person_id(person.name)
@@ -74,17 +93,24 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
             out.append(m)
     out.extend(_pronouns(doc, out))
     out.sort(key=lambda m: (m.start, -m.end))
+    # posts that name nobody in the document ("the Foreign Secretary") feed no event; readers of
+    # who-is-who (entities_of) still list them
+    doc.user_data["communique_unresolved_posts"] = unresolved
     return out
 
 
 def _full_name_for(name: str, people: dict[str, Mention]) -> str | None:
     if name in people:
         return name
-    words = name.split()
+    key = person_key(name)
+    for full in people:          # "Antony Blinken" after "Antony J. Blinken"
+        if person_key(full) == key:
+            return full
+    words = key.split()
     if not words:
         return None
     for full in people:
-        full_words = full.split()
+        full_words = person_key(full).split()
         if len(full_words) > len(words) and full_words[-len(words):] == words:
             return full
     return None

