@@ -123,8 +123,10 @@ def rows_for(items: Iterable[Item], now: _dt.datetime | None = None) -> dict[str
             put("mentions", (content_id(doc.id, m.start, m.end, m.type, m.entity_id, prefix="men_"),
                              doc.id, m.start, m.end, m.text, m.type, m.name, m.entity_id, m.title,
                              m.org, m.sentence, m.via))
-            see_entity(m.entity_id, m.type, m.name, m.text)
-            if m.type == "PERSON" and m.title:
+            # a pronoun or a bare post is how the text refers to someone, not another name
+            named = m.via not in {"pronoun", "post", "implied", "place", "dateline"}
+            see_entity(m.entity_id, m.type, m.name, m.text if named else "")
+            if m.type == "PERSON" and m.title and named:
                 put("positions", (content_id(m.entity_id, m.title, m.org, doc.id, m.start, m.end,
                                              prefix="pos_"),
                                   m.entity_id, m.title, m.org, published, doc.id, m.start, m.end,
@@ -139,7 +141,10 @@ def rows_for(items: Iterable[Item], now: _dt.datetime | None = None) -> dict[str
                     put("participants", (content_id(ev.id, role, idx, prefix="par_"), ev.id, role,
                                          idx, p.entity_id, p.name, p.type, p.title, p.org, p.text,
                                          p.start, p.end))
-                    see_entity(p.entity_id, p.type, p.name, p.text)
+                    # "he" or "the Secretary" point at a participant; only a name is an alias
+                    last = (p.text or "").split()[-1:]
+                    see_entity(p.entity_id, p.type, p.name,
+                               p.text if last and last[0] in p.name else "")
 
     for entity_id, e in entities.items():
         put("entities", (entity_id, e["type"], e["name"], sorted(e["aliases"]), None))
