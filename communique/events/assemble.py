@@ -104,7 +104,7 @@ def _add_implied_sides(drafts: list[dict], articles: list[dict], mentions: list[
         if idx not in cache:
             cache[idx] = _protagonist(d["article"], mentions)
         hero = cache[idx]
-        if hero is None:
+        if hero is None or (hero.type != "PERSON" and d["type"] != "CONSULT"):
             continue
         if hero.entity_id in {m.entity_id for m in d["recipients"]}:
             continue
@@ -135,7 +135,7 @@ def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict]
               article: dict, published: str | None, planned: bool = False) -> When:
     own = [t for t in timexes if sent.start_char <= t.start < sent.end_char
            and t.type == "DATE" and t.value and not t.error
-           and t.value[:1].isdigit()]
+           and t.value[:1].isdigit() and _plausible_year(t.value, published)]
     if own:
         anchor = frame.trigger.idx
         ancestors = {a.i for a in frame.trigger.ancestors} | {frame.trigger.i}
@@ -162,6 +162,13 @@ def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict]
     if published:
         return When(published, published, "day", "publication", None)
     return When()
+
+
+def _plausible_year(value: str, published: str | None) -> bool:
+    """'Law No. 1780-IX' is no date: official news reports acts of its own times."""
+    year = int(value[:4]) if value[:4].isdigit() else 0
+    latest = int(published[:4]) + 10 if published and published[:4].isdigit() else 2100
+    return 1900 <= year <= latest
 
 
 def _next_year_if_past(when: When, published: str | None) -> When:

@@ -364,8 +364,7 @@ def _speech(sent) -> bool:
     text = sent.text.strip()
     if text.endswith("?"):
         return True
-    return any(t.lower_ in SPEAKERS and t.dep_ in {"nsubj", "nsubjpass"} and t.head.dep_ == "ROOT"
-               for t in sent)
+    return any(t.lower_ in SPEAKERS and t.dep_ in {"nsubj", "nsubjpass"} for t in sent)
 
 
 def _purpose_heads(sent, lex: Lexicon) -> list[Token]:
