@@ -26,7 +26,7 @@ class Gold:
     def __init__(self, path: Path):
         self.path = path
         self.data = json.loads(path.read_text(encoding="utf-8"))
-        if self.data.get("schema") != "communique-gold/1":
+        if not isinstance(self.data, dict) or self.data.get("schema") != "communique-gold/1":
             raise InputError(f"{path} is not a communique-gold/1 file",
                              "see shared/gold/GUIDELINES.md for the format")
         self.entities = {e["id"]: e for e in self.data.get("entities", [])}
@@ -263,6 +263,14 @@ def summarize(results: list[dict]) -> dict:
     }
 
 
+def _is_gold(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("schema") == "communique-gold/1"
+
+
 def gold_files(dirs) -> list[Path]:
     out = []
     for d in dirs:
@@ -270,7 +278,8 @@ def gold_files(dirs) -> list[Path]:
         if path.is_file():
             out.append(path)
         elif path.is_dir():
-            out.extend(sorted(path.glob("*.json")))
+            # a folder may hold other JSON (manifests, notes): only gold files count
+            out.extend(p for p in sorted(path.glob("*.json")) if _is_gold(p))
         else:
             raise InputError(f"no gold file or folder at {d}", "give a folder of *.json gold files")
     return out
