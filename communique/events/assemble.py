@@ -150,13 +150,13 @@ def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict]
         if own:
             best = sorted(own, key=lambda t: (not attached(t), abs(t.start - anchor)))[0]
             when = _when_from(best)
-            context = _context_date(drafts, article)
+            context = _context_date(drafts, article, sent=sent)
             # "welcomed its leadership this year": a vague date that holds the day of the story
             if when.precision in {"year", "month"} and not when.approximate and context \
                     and context.start and context.start.startswith(when.start):
                 return context
             return when
-    context = _context_date(drafts, article, planned)
+    context = _context_date(drafts, article, planned, sent)
     if context is not None:
         return context
     if published:
@@ -186,20 +186,38 @@ def _next_year_if_past(when: When, published: str | None) -> When:
                 when.approximate)
 
 
-def _context_date(drafts: list[dict], article: dict, planned: bool = False) -> When | None:
-    """A sentence without its own date goes on about the story's last dated act: a plan
-    ("she will also meet ...") about the last plan's dates, anything else about the last
-    act that happened."""
-    for d in reversed(drafts):
+def _context_date(drafts: list[dict], article: dict, planned: bool = False,
+                  sent: Span | None = None) -> When | None:
+    """A sentence without its own date goes on about an act already dated: the last one of
+    its paragraph, else the story's lead act (a call dated by publication stays so, even
+    when the readout recalls an earlier visit). A plan goes with the last plan's dates."""
+    same_article = [d for d in drafts if d["article"] is article]
+
+    def carried(d: dict) -> When | None:
         w = d["when"]
-        if d["article"] is not article or not w.start or w.basis not in {"text", "context"}:
-            continue
+        if not w.start or w.basis not in {"text", "context"}:
+            return None
         if planned and d["status"] == "planned":
             ranged = bool(w.end and w.end != w.start)
             return When(w.start, w.end, w.precision, "context", w.text, w.approximate or ranged)
         if not planned and d["status"] == "occurred" and w.precision == "day":
             return When(w.start, w.end, w.precision, "context", w.text, w.approximate)
-    return None
+        return None
+
+    if sent is not None:
+        for d in reversed(same_article):
+            if _same_paragraph(sent.doc, d["sent"], sent):
+                found = carried(d)
+                if found is not None:
+                    return found
+    if planned:
+        for d in reversed(same_article):
+            found = carried(d)
+            if found is not None:
+                return found
+        return None
+    lead = next((d for d in same_article if d["when"].start and not _in_title(d)), None)
+    return carried(lead) if lead is not None else None
 
 
 CONTENT_DEPS = {"xcomp", "ccomp", "dobj", "relcl", "acl", "advcl"}
@@ -390,7 +408,9 @@ def _same_event(a: dict, b: dict) -> bool:
     if a["when"].start and b["when"].start and a["when"].start != b["when"].start \
             and not (headline and undated):
         return False
-    if a["status"] != b["status"]:
+    if _visit_purpose(a, b):
+        return True     # "will travel to Vilnius to meet with President Nauseda": one visit
+    if a["status"] != b["status"] and not headline:
         return False
     # a headline and its body sentence, or a sentence that goes on about the same act
     if headline:
@@ -424,6 +444,14 @@ def _same_kind(a: dict, b: dict) -> bool:
     if fa.noun is not None:
         kinds.add(fa.noun.lemma_.lower())
     return noun in kinds
+
+
+def _visit_purpose(a: dict, b: dict) -> bool:
+    if a["sent"] != b["sent"] or _mode(a, 2) != "visit" or b["type"] != "CONSULT":
+        return False
+    trigger = b["frame"].trigger
+    head = a["frame"].trigger
+    return head.is_ancestor(trigger) and trigger.i > head.i
 
 
 def _anaphoric(d: dict) -> bool:

@@ -128,6 +128,15 @@ def _needs_met(tok: Token, spec: dict, lex: Lexicon) -> bool:
         elif need == "obj":
             if not _objects(tok) and not _children(tok, {"xcomp", "ccomp"}):
                 return False
+        elif need == "obj_actor":
+            # thanked a person, a state or a body ("thanked Slovenia for ..."), or thanked
+            # "for the assistance" with the one thanked left implicit
+            objs = _objects(tok)
+            if objs and not any(_person_like(o, lex) or o.ent_type_ in {"ORG", "GPE", "NORP"}
+                                for o in objs):
+                return False
+            if not objs and "for" not in _preps(tok):
+                return False
         elif need == "obj_person":
             # the one received, hosted or called is a person or a delegation, not a cargo
             if not any(_person_like(o, lex) for o in _objects(tok)):
