@@ -132,6 +132,9 @@ def _piece_tokens(piece: Token, others: set[int]) -> list[Token]:
             skip.update(s.i for s in t.subtree)
         if t.dep_ == "prep" and t.lower_ in topic_preps:
             skip.update(s.i for s in t.subtree)
+        if t.dep_ == "prep" and t.lower_ == "for" and any(
+                c.dep_ in {"pobj", "pcomp"} and not c.text[:1].isupper() for c in t.children):
+            skip.update(s.i for s in t.subtree)     # "thank Poland for welcoming ... from Ukraine"
         if t.dep_ in {"relcl", "acl"} and t.tag_ != "VBN":
             skip.update(s.i for s in t.subtree)
     return [t for t in piece.subtree if t.i not in skip]

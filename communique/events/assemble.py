@@ -192,6 +192,9 @@ def _context_date(drafts: list[dict], article: dict, planned: bool = False,
     its paragraph, else the story's lead act (a call dated by publication stays so, even
     when the readout recalls an earlier visit). A plan goes with the last plan's dates."""
     same_article = [d for d in drafts if d["article"] is article]
+    lead = next((d for d in same_article if d["when"].start and not _in_title(d)), None)
+    if not planned and lead is not None and lead["when"].basis == "publication":
+        return None     # a same-day report: what it recalls does not date the rest
 
     def carried(d: dict) -> When | None:
         w = d["when"]
@@ -216,7 +219,6 @@ def _context_date(drafts: list[dict], article: dict, planned: bool = False,
             if found is not None:
                 return found
         return None
-    lead = next((d for d in same_article if d["when"].start and not _in_title(d)), None)
     return carried(lead) if lead is not None else None
 
 

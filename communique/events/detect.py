@@ -310,7 +310,7 @@ def _generic(tok: Token, lex: Lexicon) -> bool:
         if t.dep_ == "conj":
             continue
     return tok.tag_ == "NNS" and not any(c.dep_ == "det" for c in tok.children) \
-        and tok.lemma_.lower() not in {"talk", "consultation", "negotiation", "exercise", "drill"}
+        and tok.lemma_.lower() not in {"talk", "negotiation", "exercise", "drill"}
 
 
 def _phrase_frames(sent, phrase: dict, claimed: set[int]) -> list[Frame]:
