@@ -114,28 +114,69 @@ def extract(paths, input_path, published, fmt):
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--input", "input_path", help="A JSONL corpus file.")
+@click.option("--input", "input_path", help="A corpus (JSONL, CSV, JSON), a feed, a WARC or a URL list.")
 @click.option("--db", default="communique.duckdb", show_default=True)
 @click.option("--published", help="Publication date YYYY-MM-DD: sets the date of files and stdin; of corpus rows that give none.")
-def ingest(paths, input_path, db, published):
-    """Extract events from the inputs into the store."""
-    from .pipeline_run import ingest_inputs
+@click.option("--include", multiple=True, help="Glob choosing the files of directories (repeatable), e.g. '*.html'; default: every file of a known type.")
+@click.option("--max-bytes", type=int, default=20_000_000, show_default=True, help="Largest document (file, record, page, download); larger ones are skipped as too_large.")
+@click.option("--allow-private", is_flag=True, help="Fetch URLs on private, loopback, link-local and reserved addresses.")
+@click.option("--allow-host", multiple=True, help="Allow this address or network although it is private (repeatable), e.g. 127.0.0.1 or 10.0.0.0/8.")
+@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds to connect and for each read of a URL.")
+@click.option("--retries", type=int, default=3, show_default=True, help="Further attempts after a timeout, a network error, 429 or 5xx (backoff doubling from 1 s).")
+@click.option("--rate", "per_host_interval", type=float, default=1.0, show_default=True, help="Seconds between two requests to one host.")
+@click.option("--user-agent", help="User-Agent header for URLs (default: communique/VERSION ...).")
+@click.option("--batch-size", type=int, default=32, show_default=True, help="Documents per transaction.")
+@click.option("--near-duplicates/--exact-duplicates-only", default=True, show_default=True, help="Also fold near copies and teasers into the documents they repeat.")
+def ingest(paths, input_path, db, published, include, max_bytes, allow_private, allow_host,
+            timeout, retries, per_host_interval, user_agent, batch_size, near_duplicates):
+    """Extract events from files, directories, globs, corpora, feeds, WARCs, URLs and URL lists
+    into the store. Every input ends stored, duplicate, skipped or failed, recorded in the
+    store's `inputs` table; an interrupted ingest run again resumes; exit code 1 when any failed."""
     from rich.progress import Progress
+    from .ingest import FetchSettings, read_inputs
+    from .pipeline_run import format_summary, ingest_inputs
+    sources = list(paths) + ([input_path] if input_path else [])
+    if not sources:
+        raise CommuniqueError("no input given", "pass files, directories, globs, URLs, '-' for "
+                              "stdin, or --input corpus.jsonl")
+    fetch = FetchSettings(timeout=timeout, retries=retries, per_host_interval=per_host_interval,
+                          allow_private=allow_private, allow_hosts=tuple(allow_host),
+                          max_bytes=max_bytes, **({"user_agent": user_agent} if user_agent else {}))
+    items = read_inputs(sources, published=published,
+                        stdin=sys.stdin if "-" in sources else None, max_bytes=max_bytes,
+                        fetch=fetch, include=list(include) or None)
     with Progress(transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
-        summary = ingest_inputs(_inputs(paths, input_path, published), db,
-                                on_item=lambda: progress.advance(task))
-    for key, value in summary["outcomes"].items():
-        click.echo(f"{key:>10}: {value}")
-    for reason, n in summary["reasons"].items():
-        click.echo(f"  skipped ({reason}): {n}")
-    click.echo(f"events stored: {summary['events']}  (store: {db})")
-    sys.exit(1 if summary["outcomes"].get("failed") else 0)
+        summary = ingest_inputs(items, db, on_item=lambda: progress.advance(task),
+                                batch_size=batch_size, near_duplicates=near_duplicates)
+    click.echo(format_summary(summary))
+    click.echo(f"store: {db} (every input in its `inputs` table: communique inputs --db {db})")
+    sys.exit(summary["exit_code"])
 
 
 def _store(db: str, read_only: bool = True):
     from .store import Store
     return Store(db, read_only=read_only)
+
+
+@main.command("inputs")
+@click.option("--db", default="communique.duckdb", show_default=True)
+@click.option("--outcome", type=click.Choice(["stored", "duplicate", "skipped", "failed"]))
+@click.option("--reason", help="e.g. empty, binary, too_large, near, teaser, fetch_failed")
+@click.option("--limit", default=100, show_default=True)
+@click.option("--summary", "as_table", is_flag=True, help="Counts by outcome and reason.")
+def inputs_cmd(db, outcome, reason, limit, as_table):
+    """What became of the inputs of every ingest: outcome, reason and detail."""
+    from .store.inputs import inputs, outcome_table
+    with _store(db) as store:
+        if as_table:
+            for row in outcome_table(store.con):
+                click.echo(f"{row['outcome']:<10} {row['reason']:<18} {row['n']:>7}")
+            return
+        for row in inputs(store.con, outcome=outcome, reason=reason, limit=limit):
+            target = f" -> {row['target_id']}" if row["target_id"] and row["outcome"] != "stored" else ""
+            click.echo(f"{row['outcome']:<9} {row['reason'] or '':<16} {row['key']}{target}  "
+                       f"{row['detail'] or ''}".rstrip())
 
 
 @main.command()

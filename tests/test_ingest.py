@@ -375,7 +375,8 @@ def test_csv_column_mapping_and_directory(tmp_path):
     good = docs(res)
     assert [Path(d.source.split("#")[0]).name for d in good] == ["b.txt", "a.csv"]
     assert good[1].published == "2022-03-03"
-    assert not skips(res)
+    # a file of an unknown type is accounted for, not read, and not dropped in silence
+    assert [(Path(s.source).name, s.reason) for s in skips(res)] == [("notes.md", "unsupported")]
 
 
 def test_stdin_and_read_text():

@@ -184,7 +184,7 @@ def test_filters_from_the_form_and_the_network(page, server, tmp_path):
     # click an actor in the network: the page filters on it and the URL says so
     node = page.locator("#network .node").first
     name = node.get_attribute("data-name")
-    node.locator("circle").click()
+    node.locator("circle").dispatch_event("click")   # the layout may still be moving
     page.wait_for_url(re.compile(r"actor="))
     page.wait_for_selector("#network .node.selected")
     total = api(server, "/api/events", actor=name)["total"]

@@ -15,6 +15,9 @@ _META_DATES = ("article:published_time", "og:published_time", "datepublished", "
                "publication_date", "sailthru.date", "parsely-pub-date")
 
 
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 @dataclass
 class Page:
     text: str
@@ -26,9 +29,13 @@ class Page:
 
 def extract_html(html: str, *, url: str | None = None) -> Page | None:
     """The main text of a page, its paragraphs separated by blank lines (None when empty)."""
+    html = _XML_BAD.sub(" ", html)                  # NUL, controls, lone surrogates: not XML
     page = _trafilatura(html, url)
     if page is None or not page.text.strip():
-        page = _lxml(html, url)
+        try:
+            page = _lxml(html, url)
+        except Exception:                           # lxml on hostile input: no text
+            page = None
     if page is None or not page.text.strip():
         return None
     if page.published is None:

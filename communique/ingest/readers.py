@@ -7,8 +7,11 @@ bad input never stops a batch.
 from __future__ import annotations
 
 import codecs
+import fnmatch
+import glob
 import gzip
 import os
+import re
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,6 +29,10 @@ TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".csv", ".csv.gz", ".json")
 DIR_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".csv")
+# what a directory's files may be (others are skipped as unsupported unless `include` names them)
+KNOWN_SUFFIXES = (TEXT_SUFFIXES + HTML_SUFFIXES + CORPUS_SUFFIXES
+                  + (".rss", ".atom", ".rdf", ".feed", ".xml", ".warc", ".warc.gz", ".arc",
+                     ".arc.gz", ".urls", ".gz"))
 _MAGIC = {b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (or an office document)",
           b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
           b"\x1f\x8b": "gzip data", b"\x7fELF": "an executable", b"MZ": "an executable",
@@ -42,12 +49,15 @@ class Skipped:
     """An input (or one record of a corpus file) that gave no Document, and why.
 
     reason: not_found, unreadable, empty, binary, undecodable, too_large, bad_record,
-    unsupported, duplicate, error.
+    unsupported, duplicate, error; and for feeds, archives and URLs: bad_feed, http_status,
+    refused, fetch_failed; for directories: loop, not_regular.
     """
     source: str
     reason: str
     detail: str = ""
     line: int | None = None            # line (JSONL) or row (CSV) number inside the file
+    doc_id: str | None = None          # for a duplicate: the id of the text it repeats
+    url: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -65,7 +75,11 @@ _HINTS = {
     "undecodable": "convert the file to UTF-8",
     "bad_record": "fix or remove that line; the other records were read",
     "empty": "the input holds no news text",
+    "refused": "allow private addresses (--allow-private) to fetch local or intranet URLs",
+    "fetch_failed": "check the URL and the network, or raise the timeout and retries",
 }
+# a reason that says the ingest failed (the exit code tells), not that the input was bad
+FAILURE_REASONS = frozenset({"not_found", "unreadable", "error", "fetch_failed"})
 
 
 # ---------------------------------------------------------------- decoding
@@ -85,6 +99,12 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str | Non
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
             return None, Skipped("", "binary", f"{what}, not a text")
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        try:
+            return _check_text(data.decode(utf16))
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in head:
         return None, Skipped("", "binary", "NUL bytes: not a text")
     candidates = [declared] if declared else []
@@ -100,8 +120,50 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str | Non
     except Exception as exc:                             # pragma: no cover - defensive
         return None, Skipped("", "undecodable", f"encoding detection failed: {exc}")
     if best is None:
+        mixed = _decode_mixed(data)
+        if mixed is not None:
+            return _check_text(mixed)
         return None, Skipped("", "undecodable", "no text encoding fits these bytes")
     return _check_text(str(best))
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 without a byte order mark: mostly ASCII text with NUL in every other byte."""
+    if len(head) < 40:
+        return None
+    even, odd = head[0::2], head[1::2]
+    n = min(len(even), len(odd))
+    if odd.count(0) > 0.7 * n and even.count(0) < 0.05 * n:
+        return "utf-16-le"
+    if even.count(0) > 0.7 * n and odd.count(0) < 0.05 * n:
+        return "utf-16-be"
+    return None
+
+
+def _decode_mixed(data: bytes) -> str | None:
+    """A text whose lines are in two encodings (UTF-8 and a legacy one, as when pages are
+    pasted together): UTF-8 lines as they are, the others in the encoding guessed from them
+    all. None when most of the text is not UTF-8 or no encoding fits the rest."""
+    lines = data.split(b"\n")
+    bad = []
+    for line in lines:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(line)
+    if not bad or len(bad) == len(lines) and len(lines) > 1:
+        return None
+    from charset_normalizer import from_bytes
+    best = from_bytes(b"\n".join(bad)).best()
+    if best is None or not best.encoding:
+        return None
+    out = []
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(line.decode(best.encoding, errors="replace"))
+    return "\n".join(out)
 
 
 def _check_text(text: str) -> tuple[str | None, Skipped | None]:
@@ -183,8 +245,10 @@ def _published_arg(published: str | None) -> str | None:
 def read_inputs(paths: list[str] | str, *, published: str | None = None,
                 stdin: IO | None = None, max_bytes: int = MAX_BYTES,
                 columns: dict[str, str] | None = None, dedupe: bool = True,
-                split_records: bool = False) -> Iterator[Document | Skipped]:
-    """Documents (or Skipped) from files, directories, corpus files and `-` (stdin).
+                split_records: bool = False, fetch=None,
+                include: list[str] | None = None) -> Iterator[Document | Skipped]:
+    """Documents (or Skipped) from files, directories, globs, corpus files (JSONL, CSV, JSON),
+    feeds (RSS, Atom), web archives (WARC, WARC.gz), URLs, URL lists and `-` (stdin).
 
     published: sets the date of plain files and stdin (overriding what the text says); for
       corpus records it is used only where a record has no date.
@@ -193,6 +257,9 @@ def read_inputs(paths: list[str] | str, *, published: str | None = None,
       field name; by default the fields are recognised by their names.
     dedupe: a text already read in this call is Skipped as a duplicate.
     split_records: segment corpus records into several articles (off: one record, one item).
+    fetch: a FetchSettings (or a Fetcher) for URLs; by default private addresses are refused.
+    include: glob patterns (fnmatch, on the path below the directory) choosing the files of
+      directories; by default every file that is not hidden.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -202,63 +269,177 @@ def read_inputs(paths: list[str] | str, *, published: str | None = None,
         raise InputError(f"max_bytes must be positive, not {max_bytes}")
     day = _published_arg(published)                     # arguments are checked at the call
     return _iterate([str(p) for p in paths], day, stdin, max_bytes, columns, dedupe,
-                    not split_records)
+                    not split_records, fetch, include)
 
 
 def _iterate(paths: list[str], day: str | None, stdin: IO | None, max_bytes: int,
-             columns: dict[str, str] | None, dedupe: bool,
-             single: bool) -> Iterator[Document | Skipped]:
+             columns: dict[str, str] | None, dedupe: bool, single: bool, fetch=None,
+             include: list[str] | None = None) -> Iterator[Document | Skipped]:
     from .corpora import read_corpus
+    from .feeds import WARC_SUFFIXES, read_warc
+    from .fetch import is_url
     seen: dict[str, str] = {}
-    for path in paths:
-        for item in _expand(path):
-            if isinstance(item, Skipped):
-                yield item
-                continue
-            try:
-                if item == "-":
-                    results = iter([_read_stdin(stdin, day, max_bytes)])
-                elif _is_corpus(item):
-                    results = read_corpus(item, published=day, max_bytes=max_bytes,
-                                          columns=columns, single=single)
-                else:
-                    results = iter([_read_file(item, day, max_bytes)])
-                for res in results:
-                    if dedupe and isinstance(res, Document):
-                        first = seen.get(res.id)
-                        if first is not None:
-                            yield Skipped(res.source, "duplicate", f"same text as {first}")
-                            continue
-                        seen[res.id] = res.source
-                    yield res
-            except Exception as exc:                     # one bad input never stops a batch
-                yield Skipped(item, "error", f"{type(exc).__name__}: {exc}")
+    fetcher = _Lazy(fetch, max_bytes)
+    try:
+        for path in paths:
+            for item in _expand(path, include):
+                if isinstance(item, Skipped):
+                    yield item
+                    continue
+                try:
+                    if item == "-":
+                        results = iter([_read_stdin(stdin, day, max_bytes)])
+                    elif is_url(item):
+                        results = read_url(item, fetcher.get(), published=day,
+                                           max_bytes=max_bytes)
+                    elif item.lower().endswith(WARC_SUFFIXES):
+                        results = read_warc(item, published=day, max_bytes=max_bytes)
+                    elif _is_corpus(item):
+                        results = read_corpus(item, published=day, max_bytes=max_bytes,
+                                              columns=columns, single=single)
+                    else:
+                        results = _read_path(item, day, max_bytes, fetcher)
+                    for res in results:
+                        if dedupe and isinstance(res, Document):
+                            first = seen.get(res.id)
+                            if first is not None:
+                                yield Skipped(res.source, "duplicate", f"same text as {first}",
+                                              doc_id=res.id, url=res.url)
+                                continue
+                            seen[res.id] = res.source
+                        yield res
+                except Exception as exc:                 # one bad input never stops a batch
+                    yield Skipped(item, "error", f"{type(exc).__name__}: {exc}"[:500])
+    finally:
+        fetcher.close()
+
+
+class _Lazy:
+    """The Fetcher, made at the first URL."""
+
+    def __init__(self, fetch, max_bytes: int):
+        self.fetch, self.max_bytes, self.fetcher, self.own = fetch, max_bytes, None, False
+
+    def get(self):
+        from .fetch import Fetcher, FetchSettings
+        if self.fetcher is None:
+            if isinstance(self.fetch, Fetcher):
+                self.fetcher = self.fetch
+            else:
+                settings = self.fetch or FetchSettings(max_bytes=self.max_bytes)
+                self.fetcher, self.own = Fetcher(settings), True
+        return self.fetcher
+
+    def close(self) -> None:
+        if self.own and self.fetcher is not None:
+            self.fetcher.close()
+
+
+def read_url(url: str, fetcher, *, published: str | None = None,
+             max_bytes: int = MAX_BYTES) -> Iterator[Document | Skipped]:
+    """The Document(s) of one URL: a page, a text or a feed's items."""
+    from .feeds import from_bytes
+    from .fetch import FetchError
+    try:
+        got = fetcher.fetch(url)
+    except FetchError as exc:
+        yield Skipped(url, exc.reason, exc.detail, url=url)
+        return
+    for item in from_bytes(got.data, source=url, url=got.final_url,
+                           content_type=got.content_type, published=published,
+                           max_bytes=max_bytes):
+        if isinstance(item, Skipped):
+            item.url = item.url or got.final_url
+        yield item
 
 
 def _is_corpus(path: str) -> bool:
     return path.lower().endswith(CORPUS_SUFFIXES)
 
 
-def _expand(path: str) -> Iterator[str | Skipped]:
-    if path == "-":
-        yield "-"
+_GLOB = re.compile(r"[*?\[]")
+
+
+def _expand(path: str, include: list[str] | None = None) -> Iterator[str | Skipped]:
+    """The inputs a path names: itself, the files of a directory (recursive, following
+    symbolic links but not their loops), the files a glob matches, or a URL."""
+    from .fetch import is_url
+    if path == "-" or is_url(path):
+        yield path
         return
     p = Path(path)
+    if not os.path.lexists(path) and _GLOB.search(path):
+        matches = sorted(glob.glob(path, recursive=True))
+        if not matches:
+            yield Skipped(path, "not_found", "no file matches the pattern")
+        for m in matches:
+            yield from _expand(m, include) if os.path.isdir(m) else iter([m])
+        return
     if not p.exists():
-        yield Skipped(path, "not_found", "no such file or directory")
+        detail = ("a broken symbolic link" if os.path.islink(path)
+                  else "no such file or directory")
+        yield Skipped(path, "not_found", detail)
         return
     if p.is_dir():
         found = False
-        for root, dirs, files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if not name.startswith(".") and name.lower().endswith(DIR_SUFFIXES):
-                    found = True
-                    yield os.path.join(root, name)
+        for item in _walk(path, path, include, set()):
+            found = found or isinstance(item, str)
+            yield item
         if not found:
-            yield Skipped(path, "empty", f"no {', '.join(DIR_SUFFIXES)} files in the directory")
+            yield Skipped(path, "empty", "no files in the directory")
         return
     yield path
+
+
+def _walk(root: str, top: str, include: list[str] | None,
+          visited: set[tuple[int, int]]) -> Iterator[str | Skipped]:
+    try:
+        st = os.stat(top)
+    except OSError as exc:
+        yield Skipped(top, "unreadable", str(exc))
+        return
+    ident = (st.st_dev, st.st_ino)
+    if ident in visited:
+        yield Skipped(top, "loop", "a symbolic link back to a directory already read")
+        return
+    visited.add(ident)
+    try:
+        entries = sorted(os.scandir(top), key=lambda e: e.name)
+    except OSError as exc:
+        yield Skipped(top, "unreadable", str(exc))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):                   # hidden files and folders: not inputs
+            continue
+        full = os.path.join(top, entry.name)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=True)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(root, full, include, visited)
+            continue
+        if include:
+            rel = os.path.relpath(full, root)
+            if not any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(entry.name, pat)
+                       for pat in include):
+                continue
+        elif "." in entry.name and not entry.name.lower().endswith(KNOWN_SUFFIXES):
+            yield Skipped(full, "unsupported", f"not a known input type "
+                                               f"({os.path.splitext(entry.name)[1]}); name it "
+                                               f"with include to read it")
+            continue
+        if entry.is_symlink() and not os.path.exists(full):
+            yield Skipped(full, "not_found", "a broken symbolic link")
+            continue
+        try:
+            regular = entry.is_file(follow_symlinks=True)
+        except OSError:
+            regular = False
+        if not regular:
+            yield Skipped(full, "not_regular", "not a regular file (a socket, pipe or device)")
+            continue
+        yield full
 
 
 def _read_bytes(path: str, max_bytes: int) -> tuple[bytes | None, Skipped | None]:
@@ -287,10 +468,43 @@ def _with_source(skip: Skipped, source: str) -> Skipped:
     return skip
 
 
-def _read_file(path: str, published: str | None, max_bytes: int) -> Document | Skipped:
+def _read_path(path: str, published: str | None, max_bytes: int,
+               fetcher: "_Lazy | None" = None) -> Iterator[Document | Skipped]:
+    """A file that is not a corpus or an archive: a feed, a URL list, a page or a text."""
+    from .feeds import looks_like_feed, read_feed_bytes
+    from .fetch import url_list
+    if os.path.exists(path) and not os.path.isfile(path):
+        yield Skipped(path, "not_regular", "not a regular file (a socket, pipe or device)")
+        return
     data, skip = _read_bytes(path, max_bytes)
     if skip:
-        return skip
+        yield skip
+        return
+    if looks_like_feed(data):
+        yield from read_feed_bytes(data, source=path, published=published, max_bytes=max_bytes)
+        return
+    if fetcher is not None and len(data) < 10_000_000 and b"://" in data[:4096]:
+        try:
+            urls = url_list(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            urls = None
+        if urls:
+            for url in urls:
+                try:
+                    yield from read_url(url, fetcher.get(), published=published,
+                                        max_bytes=max_bytes)
+                except Exception as exc:                 # one URL never stops the list
+                    yield Skipped(url, "error", f"{type(exc).__name__}: {exc}"[:500], url=url)
+            return
+    yield _read_file(path, published, max_bytes, data=data)
+
+
+def _read_file(path: str, published: str | None, max_bytes: int,
+               data: bytes | None = None) -> Document | Skipped:
+    if data is None:
+        data, skip = _read_bytes(path, max_bytes)
+        if skip:
+            return skip
     lower = path.lower().removesuffix(".gz")
     is_html = lower.endswith(HTML_SUFFIXES)
     text, skip = decode_bytes(data, declared=declared_charset(data) if is_html else None)
