@@ -43,6 +43,12 @@ def status_of(frame: Frame, *, date_start: str | None, published: str | None) ->
     if any(t.lemma_.lower() in st["planned_governors"] and t.i != frame.trigger.i
            for t in chain[1:]) and any(c.lower_ == "to" for t in chain for c in t.children):
         return "planned"
+    # "supported the proposal to hold a meeting", "preparations for the summit"
+    for below, t in zip(chain, chain[1:4]):
+        if t.lemma_.lower() in st["planned_nouns"] and t.pos_ == "NOUN" and (
+                below.dep_ in {"acl", "xcomp"} or (below.dep_ == "prep" and below.lower_ == "for")
+                or (below.dep_ == "pobj" and below.head.lower_ == "for")):
+            return "planned"
     if frame.noun is not None and any(
             c.lower_ in st["planned_modifiers"] or
             (c.dep_ in {"acl", "relcl"} and c.lemma_.lower() in st["planned_governors"])
