@@ -75,8 +75,10 @@ def _print_events(events, fmt: str, out=None) -> None:
     for row in rows:
         table.add_row(*(row[c] for c in ("type", "mode", "status", "when", "where", "actors",
                                          "recipients")), row["evidence"][:160])
-    Console(file=out).print(table)
-    Console(file=out).print(f"{len(rows)} events")
+    # a pipe or a log gets a wide table rather than rich's 80 columns
+    console = Console(file=out, width=None if out.isatty() else 180)
+    console.print(table)
+    console.print(f"{len(rows)} events")
 
 
 @main.command()
