@@ -103,14 +103,6 @@ def _objects(tok: Token) -> list[Token]:
     return objs
 
 
-def _has_person_like(tokens: list[Token]) -> bool:
-    for t in tokens:
-        for s in t.subtree:
-            if s.ent_type_ in {"PERSON", "ORG", "GPE", "NORP", "TITLE"} or s.lower_ in {"him", "her", "them"}:
-                return True
-    return False
-
-
 def _person_like(tok: Token, lex: Lexicon) -> bool:
     if tok.ent_type_ in {"PERSON", "TITLE"} or tok.lower_ in {"him", "her", "them", "he", "she"}:
         return True
