@@ -99,7 +99,7 @@ def _preps(tok: Token) -> dict[str, list[Token]]:
 def _objects(tok: Token) -> list[Token]:
     objs = _children(tok, {"dobj", "nsubjpass", "attr"})
     if tok.dep_ in {"acl", "relcl"} and tok.tag_ == "VBN":
-        objs.append(tok.head)        # "the memorandum signed in 2016"
+        objs.append(tok.head)        # "the memorandum signed in 2016", "which was signed by"
     return objs
 
 
@@ -112,6 +112,9 @@ def _person_like(tok: Token, lex: Lexicon) -> bool:
 
 
 def _needs_met(tok: Token, spec: dict, lex: Lexicon) -> bool:
+    if "needs_any" in spec:
+        # alternatives: "asked for assistance" or "asked her to consider"
+        return any(_needs_met(tok, {"needs": group}, lex) for group in spec["needs_any"])
     for need in spec.get("needs", []):
         if need.startswith("prep:"):
             if need[5:] not in _preps(tok):
@@ -137,6 +140,9 @@ def _needs_met(tok: Token, spec: dict, lex: Lexicon) -> bool:
             words = lex.words(need[7:])
             objs = _objects(tok) + [c for o in _objects(tok) for c in o.conjuncts]
             if not any(o.lemma_.lower() in words or o.lower_ in words for o in objs):
+                return False
+        elif need == "xcomp":
+            if not any(c.dep_ == "xcomp" for c in tok.children):
                 return False
         elif need == "light":
             if tok.head.lemma_ not in {"express", "convey", "offer", "send", "extend"}:
