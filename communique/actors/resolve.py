@@ -63,7 +63,7 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
             people[m.name] = m
         else:
             known = people[full]
-            if not known.title and m.title:
+            if m.title and _fuller_post(m, known):
                 known.title, known.org = m.title, m.org
     out: list[Mention] = []
     unresolved: list[Mention] = []
@@ -97,6 +97,13 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
     # who-is-who (entities_of) still list them
     doc.user_data["communique_unresolved_posts"] = unresolved
     return out
+
+
+def _fuller_post(m: Mention, known: Mention) -> bool:
+    """'Secretary of State' over 'Secretary'; a post with its organisation over one without."""
+    if not known.title:
+        return True
+    return (bool(m.org), len(m.title)) > (bool(known.org), len(known.title))
 
 
 def _full_name_for(name: str, people: dict[str, Mention]) -> str | None:
