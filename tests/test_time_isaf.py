@@ -13,16 +13,16 @@ def release(text, ref=None):
 
 
 def test_dateline_and_yesterday():
-    r = incident_date(release("2013-01-S-025\n\nKABUL, Afghanistan (Jan. 25, 2013)\nDuring a security operation in "
-                              "Andar district, Ghazni province, yesterday, a force killed the Taliban leader.",
+    r = incident_date(release("2013-01-S-025\n\nKABUL, Afghanistan (Jan. 25, 2013)\nA patrol searching a village "
+                              "in the north yesterday found a weapons cache and handed it to local police.",
                               "2013-01-S-025"))
     assert (r["anchor"], r["date"], r["via"]) == ("2013-01-25", "2013-01-24", "yesterday")
 
 
 def test_dateline_without_year_takes_release_number_year_and_weekday():
     text = ("Force Targets Taliban Commander\nISAF Joint Command - Afghanistan 2010-09-CA-005 For Immediate Release\n"
-            "KABUL, Afghanistan (Sept. 1) - An Afghan and coalition security force detained several insurgents "
-            "in Logar province Tuesday while in pursuit of a Taliban commander.")
+            "KABUL, Afghanistan (Sept. 1) - A joint patrol stopped two trucks carrying fertiliser on a road "
+            "east of the capital Tuesday and held the drivers for questioning.")
     r = incident_date(release(text))
     assert r["anchor"] == "2010-09-01" and r["date"] == "2010-08-31" and r["fixed"]
 
@@ -42,20 +42,20 @@ def test_today_and_last_night_and_no_expression():
 
 
 def test_report_date_is_not_the_incident_date():
-    text = ("KABUL, Afghanistan (Jan. 22, 2013)\nToday, Afghan and coalition security forces confirmed a Taliban "
-            "leader was arrested during a security operation in Maiwand district, Kandahar province, Sunday.")
+    text = ("KABUL, Afghanistan (Jan. 22, 2013)\nToday, officials confirmed that a bomb maker was caught "
+            "by a local patrol at a checkpoint outside the city on Sunday.")
     assert incident_date(release(text))["date"] == "2013-01-20"
 
 
 def test_date_naming_an_earlier_attack_is_skipped():
-    text = ("KABUL, Afghanistan (July 15, 2010) - A force conducted a precision strike on a Taliban commander "
-            "directly connected to the July 2 attack near the Ariana hotel in Kunduz province today.")
+    text = ("KABUL, Afghanistan (July 15, 2010) - Troops today arrested a man sought for the July 2 rocket "
+            "fire on a market in the north.")
     assert incident_date(release(text))["date"] == "2010-07-15"
 
 
 def test_dated_title_without_dateline():
-    text = ("May 11: Afghan-ISAF Forces Conduct Operations\nISAF Joint Command - Afghanistan\n2010-05-CA-039\n"
-            "For Immediate Release\nIn Kandahar last night, a joint security force captured a suspected militant.")
+    text = ("May 11: Patrols Report Quiet Night\nJoint Command - Afghanistan\n2010-05-CA-039\n"
+            "For Immediate Release\nIn Kandahar last night, a patrol found a car abandoned by smugglers.")
     r = incident_date(release(text))
     assert r["anchor"] == "2010-05-11" and r["date"] == "2010-05-10"
 

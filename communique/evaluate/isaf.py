@@ -1,8 +1,8 @@
 """Score incident dates on the ISAF press releases (expert `start_date` per release).
 
-A release reads "2013-01-S-025 ... KABUL, Afghanistan (Jan. 25, 2013) During a security operation
-in Andar district, Ghazni province, yesterday, ...". The incident date is found the way an analyst
-reads it:
+A release opens with its number and a dateline ("2013-01-S-025 ... KABUL, Afghanistan (Jan. 25,
+2013)") and then says when the incident happened ("yesterday", "Tuesday", "last night"). The
+incident date is found the way an analyst reads it:
 
 1. the anchor is the dateline's date ("(Jan. 25, 2013)"); a dateline without a year
    ("(Sept. 1)") takes the year from the release number ("2010-09-CA-005" -> 2010, the year that
