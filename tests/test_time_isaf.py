@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from communique.evaluate.isaf import DEFAULT_PATH, evaluate_isaf, find_anchor, incident_date
+from communique.evaluate.isaf import DEFAULT_PATH, evaluate_isaf, find_anchor, incident_date, shifted_months
 from communique.time import tag_times
 
 
@@ -51,6 +51,22 @@ def test_date_naming_an_earlier_attack_is_skipped():
     text = ("KABUL, Afghanistan (July 15, 2010) - Troops today arrested a man sought for the July 2 rocket "
             "fire on a market in the north.")
     assert incident_date(release(text))["date"] == "2010-07-15"
+
+
+def test_a_later_release_in_the_record_dates_the_incident():
+    text = ("2012-03-S-011 KABUL, Afghanistan (March 12, 2012) A combined patrol found a mortar position near "
+            "the river today.\n2012-03-S-019 KABUL, Afghanistan (March 15, 2012) Officials confirmed today that "
+            "the mortar position found near the river Sunday belonged to a local cell.")
+    r = incident_date(release(text, "2012-03-S-011"))
+    # the first release says "today" (12 March); the follow-up knows better: Sunday, 11 March
+    assert r["date"] == "2012-03-11" and r["via"] == "follow-up: Sunday"
+
+
+def test_shifted_months_need_most_releases_off_by_the_same_days():
+    offsets = {"2011-02": [(1, False)] * 9 + [(0, True)],
+               "2011-04": [(0, True)] * 8 + [(1, False), (-1, False)],
+               "2011-05": [(1, False)] * 5}  # too few releases to judge
+    assert shifted_months(offsets) == {"2011-02": {"releases": 10, "offset": 1, "share": 0.9}}
 
 
 def test_dated_title_without_dateline():
