@@ -121,6 +121,19 @@ def test_weekday_future_from_plans_and_schedules():
     anchor = "1998-10-26"  # a Monday
     assert tag_times("The league is scheduled to hold a news conference on Tuesday.", anchor)[0].value == "1998-10-27"
     assert tag_times("The league held a news conference on Tuesday.", anchor)[0].value == "1998-10-20"
+    # the cue may sit after the weekday, or far back in a long clause
+    assert tag_times("On Tuesday, the league plans to hold a news conference.", anchor)[0].value == "1998-10-27"
+    assert tag_times("The airline will almost double its flights between the two capitals by August.",
+                     "1998-02-13")[0].value == "1998-08"
+    # "United" and a noun "plan" are not tense cues
+    assert tag_times("The minister would be travelling to the United States Thursday.", anchor)[0].value == "1998-10-29"
+    assert tag_times("They signed a cooperation plan Friday.", "1998-02-27")[0].value == "1998-02-27"
+
+
+def test_the_weekday_of_the_publication_day_is_that_day():
+    assert tag_times("The ministers will meet Monday in Geneva.", "1998-10-26")[0].value == "1998-10-26"
+    assert tag_times("The ministers met Monday in Geneva.", "1998-10-26")[0].value == "1998-10-26"
+    assert tag_times("The ministers will meet next Monday.", "1998-10-26")[0].value == "1998-11-02"
 
 
 def test_partial_dates_follow_a_nearby_year_in_a_history():

@@ -240,7 +240,7 @@ def holiday(code: str, y: int) -> str | None:
 
 def closest_year(anchor: dt.date, m: int, d: int | None = None, future_ok: bool = False) -> int:
     """The year that puts month m (day d) nearest to the anchor date; news mostly reports the past,
-    so a future date counts as 2.5 times farther unless the sentence speaks of the future."""
+    so a future date counts as 2.5 times farther, and a past one when the sentence speaks of the future."""
     best, best_gap = anchor.year, None
     for y in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
@@ -248,7 +248,7 @@ def closest_year(anchor: dt.date, m: int, d: int | None = None, future_ok: bool 
         except ValueError:
             cand = dt.date(y, m, 28)
         gap = abs((cand - anchor).days)
-        if cand > anchor and not future_ok:
+        if (cand > anchor) != future_ok and cand != anchor:
             gap *= 2.5
         if best_gap is None or gap < best_gap:
             best, best_gap = y, gap

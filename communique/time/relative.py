@@ -190,6 +190,9 @@ class RelativeRules:
         if d is None:
             value = f"XXXX-WXX-{wd}"
             basis = "none"
+        elif basis == "anchor" and not ctx.narrative and off is None and wd == d.isoweekday():
+            # news names the publication day by its weekday ("signed ... Friday" in a Friday story)
+            value = d.isoformat()
         else:
             value = cal.weekday_near(d, wd, direction).isoformat()
         part = self.lex.parts_of_day.get(key(g.get("part") or ""))

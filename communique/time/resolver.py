@@ -19,13 +19,17 @@ from .relative import RelativeRules
 
 TENSE_LEFT_WORDS = 8
 TENSE_RIGHT_WORDS = 6
+TENSE_CLAUSE_CHARS = 250
 
 
 class Resolver(RelativeRules):
     def __init__(self, lex: Lexicon):
         self.lex = lex
-        self.future_rx = re.compile(r"(?:^|\W)(?:" + "|".join(re.escape(c) for c in lex.future_cues) + r")(?:\W|$)", re.I)
-        self.past_rx = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in lex.past_cues) + r")\b|\w{3,}ed\b", re.I)
+        self.future_rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in lex.future_cues) + r")(?!\w)", re.I)
+        # a lower-case word in -ed is a past form, but not "United" or "hundred"
+        not_past = "|".join(re.escape(w) for w in lex.not_past_ed)
+        self.past_rx = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in lex.past_cues) + r")\b"
+                                  r"|(?-i:\b(?!(?:" + not_past + r")\b)[a-z]{3,}ed\b)", re.I)
 
     # ------------------------------------------------------------ helpers
     def year(self, g: dict, s: str = "") -> int | None:
@@ -85,6 +89,18 @@ class Resolver(RelativeRules):
                     dist = len(chunk) - m.end() if side == 0 else m.start()
                     if dist < best[0]:
                         best = (dist, sign)
+        if best[0] == 99:
+            # no cue near the expression: the verb may sit earlier in a long clause
+            # ("Qantas will almost double its flights between Australia and India by August")
+            s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - TENSE_CLAUSE_CHARS)
+            stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+            e = min(stops + [end + TENSE_CLAUSE_CHARS])
+            before, after = text[s + 1:start], text[end:e]
+            cues = [(len(before) - m.end() if side == 0 else m.start(), sign)
+                    for side, chunk in ((0, before), (1, after))
+                    for rx, sign in ((self.future_rx, 1), (self.past_rx, -1)) for m in rx.finditer(chunk)]
+            if cues:
+                return min(cues)[1]
         return best[1]
 
     @staticmethod
