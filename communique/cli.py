@@ -263,10 +263,16 @@ def time_cmd(path, anchor, fmt):
 
 @main.command("evaluate-time")
 @click.argument("path")
-def evaluate_time(path):
+@click.option("--examples", default=0, show_default=True, help="Up to N examples of each error kind.")
+@click.option("--speed", "speed", type=int, default=0,
+              help="Also time the tagger against dateparser.search_dates on the first N documents.")
+def evaluate_time(path, examples, speed):
     """Value F1 and extent F1 on TimeML (TBAQ) or TIMEX2 (WikiWars) files."""
-    from .evaluate.timeml import evaluate_timeml
-    click.echo(json.dumps(evaluate_timeml(path), indent=1, default=str))
+    from .evaluate.timeml import evaluate_timeml, speed_on_folder
+    result = evaluate_timeml(path, examples=examples)
+    if speed and "skipped" not in result:
+        result["speed"] = speed_on_folder(path, limit=speed)
+    click.echo(json.dumps(result, indent=1, default=str))
 
 
 @main.command()

@@ -239,3 +239,12 @@ def test_evaluation_scores_inline_timeml(tmp_path):
     (tmp_path / "a.tml").write_text(doc)
     r = evaluate_timeml(str(tmp_path))
     assert r["strict"]["f1"] == 100.0 and r["value_f1"] == 100.0
+
+
+def test_speed_comparison_times_both_taggers_on_the_same_texts():
+    pytest.importorskip("dateparser")
+    from communique.evaluate.timeml import compare_dateparser_speed
+    texts = ["The ministers met on 26 September 2019 and will meet again next Tuesday."] * 5
+    r = compare_dateparser_speed(texts, ["2019-09-30"] * 5)
+    assert r["texts"] == 5 and r["communique_found"] == 10
+    assert r["communique_seconds"] > 0 and r["dateparser_seconds"] > 0 and r["ratio"] > 0

@@ -225,34 +225,46 @@ def evaluate_timeml(path: str, limit: int | None = None, examples: int = 0) -> d
 
 
 # ------------------------------------------------------------------ speed
-def compare_dateparser_speed(texts: list[str], anchor: str | None = None, repeat: int = 1) -> dict:
-    """Time communique's tagger and dateparser.search.search_dates on the same texts, same run.
-    The tagger is built (regexes compiled) before timing; dateparser is warmed up on one text."""
+def compare_dateparser_speed(texts: list[str], anchors: list[str | None] | str | None = None,
+                             repeat: int = 1) -> dict:
+    """Time communique's tagger and dateparser.search.search_dates on the same texts, same run, each
+    text against its own anchor (dateparser's RELATIVE_BASE). The tagger is built (regexes
+    compiled) before timing; dateparser is warmed up on one text."""
     try:
         from dateparser.search import search_dates
     except ImportError as exc:
-        return {"skipped": f"dateparser is not installed: {exc}"}
+        return {"skipped": f"dateparser is not installed ({exc}); pip install dateparser==1.5.0"}
     import datetime as dt
-    texts = [t for t in texts if t and t.strip()]
-    if not texts:
+    if anchors is None or isinstance(anchors, str):
+        anchors = [anchors] * len(texts)
+    pairs = [(t, a) for t, a in zip(texts, anchors) if t and t.strip()]
+    if not pairs:
         return {"skipped": "no texts"}
-    settings = {}
-    if anchor:
-        settings["RELATIVE_BASE"] = dt.datetime.fromisoformat(anchor[:10])
-    tag_times(texts[0], anchor)
-    search_dates(texts[0][:200], languages=["en"], settings=settings)
+    settings = [{"RELATIVE_BASE": dt.datetime.fromisoformat(a[:10])} if a else {} for _, a in pairs]
+    tag_times(pairs[0][0], pairs[0][1])
+    search_dates(pairs[0][0][:200], languages=["en"], settings=settings[0])
     found_ours = found_dp = 0
     t0 = time.perf_counter()
     for _ in range(repeat):
-        for t in texts:
-            found_ours += len(tag_times(t, anchor))
+        for t, a in pairs:
+            found_ours += len(tag_times(t, a))
     ours = time.perf_counter() - t0
     t0 = time.perf_counter()
     for _ in range(repeat):
-        for t in texts:
-            found_dp += len(search_dates(t, languages=["en"], settings=settings) or [])
+        for (t, _a), st in zip(pairs, settings):
+            found_dp += len(search_dates(t, languages=["en"], settings=st) or [])
     theirs = time.perf_counter() - t0
-    return {"texts": len(texts), "characters": sum(map(len, texts)) * repeat,
+    return {"texts": len(pairs), "characters": sum(len(t) for t, _ in pairs) * repeat,
             "communique_seconds": round(ours, 4), "dateparser_seconds": round(theirs, 4),
             "ratio": round(theirs / ours, 1) if ours else None,
             "communique_found": found_ours, "dateparser_found": found_dp}
+
+
+def speed_on_folder(path: str, limit: int = 60) -> dict:
+    """compare_dateparser_speed on the first `limit` documents of a TimeML/TIMEX2 folder."""
+    fmt, files = find_documents(path)
+    if not files:
+        return {"skipped": f"no TimeML or TIMEX2 files under {path}"}
+    reader = read_tml if fmt == "timeml" else read_timex2
+    docs = [reader(p) for p in files[:limit]]
+    return compare_dateparser_speed([d["text"] for d in docs], [d["anchor"] for d in docs])
