@@ -248,3 +248,10 @@ def test_speed_comparison_times_both_taggers_on_the_same_texts():
     r = compare_dateparser_speed(texts, ["2019-09-30"] * 5)
     assert r["texts"] == 5 and r["communique_found"] == 10
     assert r["communique_seconds"] > 0 and r["dateparser_seconds"] > 0 and r["ratio"] > 0
+
+
+def test_part_of_day_before_a_date_makes_one_time():
+    got = [(t.text, t.type, t.value) for t in tag_times("On the night of 24 February the forces crossed.", "2022-03-01")]
+    assert got == [("the night of 24 February", "TIME", "2022-02-24TNI")]
+    t = tag_times("Early in the morning of 29 April 1975 the city fell.")[0]
+    assert (t.text, t.value) == ("Early in the morning of 29 April 1975", "1975-04-29TMO")

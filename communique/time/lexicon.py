@@ -63,6 +63,7 @@ class Lexicon:
     future_cues: list[str]
     past_cues: list[str]
     not_past_ed: list[str]
+    part_of_date_before: str
     capitalised_only: set[str]
     refs: dict[str, str]
     ref_exceptions: dict[str, list[str]]
@@ -223,7 +224,9 @@ def load_lexicon(language: str = "en") -> Lexicon:
         timezones=vocab["timezones"], numeric_order=vocab.get("numeric_order", "MDY"),
         sets=low(vocab["sets"]), set_adjectives_need_next=vocab.get("set_adjectives_need_next", []),
         set_quantifiers=vocab["set_quantifiers"], future_cues=vocab["future_cues"],
-        past_cues=vocab["past_cues"], not_past_ed=vocab.get("not_past_ed", []), capitalised_only=set(vocab.get("capitalised_only", [])),
+        past_cues=vocab["past_cues"], not_past_ed=vocab.get("not_past_ed", []),
+        part_of_date_before=vocab.get("part_of_date_before", ""),
+        capitalised_only=set(vocab.get("capitalised_only", [])),
         refs=low(phrases["refs"]), ref_exceptions=phrases.get("ref_words_need_context", {}),
         deictic_days=low(phrases["deictic_days"]), day_parts_deictic=low(phrases["day_parts_deictic"]),
         relative_mods={k.lower(): (v[0], v[1]) for k, v in phrases["relative_mods"].items()},

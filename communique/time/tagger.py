@@ -59,6 +59,8 @@ class Tagger:
         self.lex = load_lexicon(language)
         self.grammar = Grammar(self.lex)
         self.resolver = Resolver(self.lex)
+        pattern = self.lex.part_of_date_before
+        self.part_before = re.compile(pattern.replace("{part}", self.lex.rx["part"]), re.I) if pattern else None
 
     # ------------------------------------------------------------------ api
     def tag(self, text: str, anchor=None, split_ranges: bool = False) -> list[Timex]:
@@ -80,6 +82,7 @@ class Tagger:
             t = self._timex(text, c, norm)
             if t is None:
                 continue
+            self._part_of_day_before(text, t)
             self._update(ctx, t)
             if out and self._merge(text, out[-1], t):
                 continue
@@ -203,6 +206,19 @@ class Tagger:
         return Timex(start=start, end=end, text=text[start:end], type=ttype, value=value,
                      begin=norm.begin, finish=norm.finish, precision=precision_of(norm.begin or value),
                      basis=basis, error=norm.error)
+
+    def _part_of_day_before(self, text: str, t: Timex) -> None:
+        """'the night of 24 February', 'early in the morning of 29 April 1975': one TIME."""
+        if self.part_before is None or t.type != "DATE" or precision_of(t.value) != "day" or t.begin:
+            return
+        m = self.part_before.search(text, max(0, t.start - 50), t.start)
+        if not m or "\n" in m.group(0):
+            return
+        part = self.lex.parts_of_day.get(m.group("part").lower(), "")
+        t.value = t.value[:10] + (part if part.startswith("T") else "T" + part)
+        t.type = "TIME"
+        t.start = m.start()
+        t.text = text[t.start:t.end]
 
     @staticmethod
     def _merge(text: str, prev: Timex, cur: Timex) -> bool:
