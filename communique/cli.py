@@ -320,19 +320,31 @@ def evaluate_re3d_cmd(path, limit):
 @main.command()
 @click.argument("name", required=False)
 @click.option("--db", default="communique.duckdb", show_default=True)
-def people(name, db):
-    """People with their posts and the dates they were seen in them, across documents."""
+@click.option("--all", "everyone", is_flag=True,
+              help="Also single words that no text gives a post (speaker labels, stray names).")
+@click.option("--doubtful", is_flag=True, help="Also show the posts set aside as doubtful.")
+def people(name, db, everyone, doubtful):
+    """People with their posts, the dates they were seen in them and in how many documents."""
     from .actors.people import people_report
+
+    def line(post, mark=""):
+        org = f", {post['org']}" if post.get("org") else ""
+        seen = post.get("first_seen") or ""
+        if post.get("last_seen") and post.get("last_seen") != seen:
+            seen += f"..{post['last_seen']}"
+        n = post.get("documents") or 0
+        docs = f"  ({n} document{'s' if n != 1 else ''})" if n else ""
+        return f"    {mark}{post['title']}{org}  {seen}{docs}".rstrip()
+
     with _store(db) as store:
-        for person in people_report(store, name):
+        for person in people_report(store, name, everyone=everyone):
             aliases = [a for a in person.get("aliases", []) if a != person["name"]]
             click.echo(person["name"] + (f"  (also: {', '.join(aliases[:6])})" if aliases else ""))
             for post in person["posts"]:
-                org = f", {post['org']}" if post.get("org") else ""
-                seen = post.get("first_seen") or ""
-                if post.get("last_seen") and post.get("last_seen") != seen:
-                    seen += f"..{post['last_seen']}"
-                click.echo(f"    {post['title']}{org}  {seen}".rstrip())
+                click.echo(line(post))
+            if doubtful:
+                for post in person.get("doubtful_posts", []):
+                    click.echo(line(post, "? "))
 
 
 if __name__ == "__main__":

@@ -85,3 +85,40 @@ def test_geonames_places_offline():
 def test_typo_in_a_body_name():
     gaz = default_gazetteer()
     assert gaz.org("Counter-Terrorism Committee Executive Dierctorate")["id"] == "cted"
+
+
+def _post(title, org=None, docs=("d1",), first="2022-01-10", last=None):
+    return {"title": title, "org": org, "first_seen": first, "last_seen": last or first,
+            "documents": len(docs), "doc_ids": list(docs)}
+
+
+def test_people_short_given_names_and_a_surname_held_by_the_right_person():
+    rows = [
+        {"id": "a", "name": "Joseph R. Biden", "aliases": [], "mentions": 9,
+         "posts": [_post("President", "United States", ("d1", "d2"))]},
+        {"id": "b", "name": "Joe Biden", "aliases": [], "mentions": 3, "posts": [_post("President", None, ("d3",))]},
+        {"id": "c", "name": "Jill Biden", "aliases": [], "mentions": 2, "posts": [_post("First Lady", None, ("d4",))]},
+        {"id": "d", "name": "Biden", "aliases": [], "mentions": 5, "posts": [_post("President", None, ("d5",))]},
+        {"id": "e", "name": "Tony Blinken", "aliases": [], "mentions": 1, "posts": []},
+        {"id": "f", "name": "Antony J. Blinken", "aliases": [], "mentions": 8, "posts": []},
+    ]
+    merged = {p["name"]: p for p in merge_people(rows, default_gazetteer())}
+    assert set(merged) == {"Joseph R. Biden", "Jill Biden", "Antony J. Blinken"}
+    assert sorted(merged["Joseph R. Biden"]["ids"]) == ["a", "b", "d"]
+    assert [(p["title"], p["org"], p["documents"]) for p in merged["Joseph R. Biden"]["posts"]] == \
+        [("President", "United States", 4)]
+
+
+def test_people_posts_in_one_spelling_folded_and_doubtful_set_aside():
+    rows = [{"id": "p", "name": "Vladimir Putin", "aliases": [], "mentions": 40, "posts": [
+        _post("President", "Russian Federation", ("d1", "d2")),
+        _post("President", "Russia", ("d3", "d4"), last="2022-05-01"),
+        _post("PRESIDENT", None, ("d5",)),
+        _post("President", "French Republic", ("d6",)),     # "the French President" resolved to him
+    ]}, {"id": "h", "name": "Ministers Hayashi", "aliases": [], "mentions": 2, "posts": []}]
+    merged = {p["name"]: p for p in merge_people(rows, default_gazetteer())}
+    putin = merged["Vladimir Putin"]
+    assert [(p["title"], p["org"], p["documents"]) for p in putin["posts"]] == [("President", "Russia", 5)]
+    assert putin["posts"][0]["first_seen"] == "2022-01-10" and putin["posts"][0]["last_seen"] == "2022-05-01"
+    assert [(p["title"], p["org"]) for p in putin["doubtful_posts"]] == [("President", "France")]
+    assert "Hayashi" in merged      # the post word that stuck to a name is dropped

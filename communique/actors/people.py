@@ -1,26 +1,46 @@
-"""Across documents: one person however the texts spell or shorten the name.
+"""Across documents: one person however the texts spell or shorten the name, with the posts the
+texts give them.
 
 `store.people()` lists one row per person entity (ids are hashes of the name key, see
 `resolve.person_key`: "Antony J. Blinken" and "Antony Blinken" already share one). What remains
-is merged here: a surname alone ("Blinken", from "Secretary Blinken" in a text that never gives
-the full name) joins the one full name with that surname, and transliteration variants
-("Zaynetdinov"/"Zainetdinov", "Zelenskyy"/"Zelensky") join each other.
+is merged here:
+- transliteration variants ("Zaynetdinov"/"Zainetdinov", "Zelenskyy"/"Zelensky") join each other;
+- full names with one surname and compatible given names ("Tony Blinken", "Antony Blinken";
+  "A. Blinken") join each other;
+- a surname alone ("Blinken", from "Secretary Blinken" in a text that never gives the full name)
+  joins the one full name with that surname.
+
+Posts are put in one spelling ("SECRETARY" = "Secretary"; "Russian Federation" = "Russia",
+"State Department" = "United States Department of State"), a post that is a shorter form of another
+the person holds joins it ("Secretary" into "Secretary of State, United States"; "President" into
+"President, Russia"), and a post seen in a single document while the same title with another
+organisation is attested in several is set aside as doubtful: it is far more often a post
+mention resolved to the wrong person than a second office.
 """
 from __future__ import annotations
 
+import functools
+import json
 import re
+from pathlib import Path
 
-from .resolve import person_key
+from .resolve import norm_title, person_key
 
 _TRANSLIT = [(r"iy\b", "i"), (r"yy\b", "y"), (r"ay", "ai"), (r"ey", "ei"), (r"j", "y"),
              (r"kh", "h"), (r"ou", "u"), (r"[\s\-']+", " ")]
+_SMALL_WORDS = {"of", "the", "and", "for", "on", "in", "to", "at"}
+DOUBTFUL_MAJORITY = 3   # documents that make a post's title-with-another-organisation the person's
 
 
 def _title_words() -> frozenset[str]:
     from .gazetteer import default_gazetteer
     gaz = default_gazetteer()
-    return frozenset(w.lower() for t in gaz.title_heads() + gaz.title_modifiers()
-                     for w in t.split() if " " not in t)
+    words = set()
+    for t in gaz.title_heads() + gaz.title_modifiers():
+        if " " not in t:
+            words.add(t.lower())
+            words.add(t.lower() + "s")      # "Ministers Hayashi" (a joint statement's heading)
+    return frozenset(words)
 
 
 def translit_key(name: str) -> str:
@@ -30,56 +50,208 @@ def translit_key(name: str) -> str:
     titles = _title_words()
     while len(words) > 1 and words[0] in titles:
         words = words[1:]
-    key = " ".join(words)
+    return _translit(" ".join(words))
+
+
+@functools.lru_cache(maxsize=1)
+def _name_family() -> dict[str, int]:
+    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "given_name_variants.json").read_text("utf-8"))
+    # keyed the way translit_key spells names ("joe" -> "yoe")
+    return {_translit(name): i for i, family in enumerate(data["families"]) for name in family}
+
+
+def _translit(key: str) -> str:
     for pat, rep in _TRANSLIT:
         key = re.sub(pat, rep, key)
     return " ".join(key.split())
 
 
-def merge_people(people: list[dict]) -> list[dict]:
-    """Rows of `store.people()` merged into one per person: {"id", "name", "ids", "aliases",
-    "mentions", "posts"}; the name is the most mentioned full form."""
+def _same_given_name(s: str, g: str) -> bool:
+    if s == g or (len(s) == 1 and g.startswith(s)) or (len(g) == 1 and s.startswith(g)):
+        return True
+    family = _name_family()
+    if s in family and family.get(g) == family[s]:
+        return True
+    return min(len(s), len(g)) >= 3 and (g.startswith(s) or g.endswith(s) or s.startswith(g) or s.endswith(g))
+
+
+def _given_names_match(a: list[str], b: list[str]) -> bool:
+    """'tony' ~ 'antony', 'a' ~ 'antony', 'alex' ~ 'alexander'; every given name of the shorter
+    list must match one of the longer's, in order."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    i = 0
+    for s in short:
+        while i < len(long_):
+            g = long_[i]
+            i += 1
+            if _same_given_name(s, g):
+                break
+        else:
+            return False
+    return True
+
+
+def _group(people: list[dict]) -> list[list[dict]]:
     groups: dict[str, list[dict]] = {}
     for p in people:
         groups.setdefault(translit_key(p["name"]), []).append(p)
-    full = {k: g for k, g in groups.items() if len(k.split()) > 1}
+    # full names with one surname and compatible given names
     by_surname: dict[str, list[str]] = {}
-    for k in full:
-        by_surname.setdefault(k.split()[-1], []).append(k)
+    for k in sorted(groups, key=lambda k: -sum(r.get("mentions", 0) for r in groups[k])):
+        if len(k.split()) > 1:
+            by_surname.setdefault(k.split()[-1], []).append(k)
+    for keys in by_surname.values():
+        for k in keys[1:]:
+            for main in keys:
+                if main == k or main not in groups:
+                    continue
+                if _given_names_match(k.split()[:-1], main.split()[:-1]):
+                    groups[main].extend(groups.pop(k))
+                    break
+    # a surname alone joins the one full name left with it
+    owners: dict[str, list[str]] = {}
+    for k in groups:
+        if len(k.split()) > 1:
+            owners.setdefault(k.split()[-1], []).append(k)
     for k in [k for k in groups if len(k.split()) == 1]:
-        owners = by_surname.get(k, [])
-        if len(owners) == 1:
-            groups[owners[0]].extend(groups.pop(k))
+        cands = owners.get(k, [])
+        if len(cands) > 1:   # "Biden" with "Joe Biden" and "Jill Biden": the one holding its posts
+            titles = _titles_of(groups[k])
+            cands = [c for c in cands if titles and titles & _titles_of(groups[c])]
+        if len(cands) == 1:
+            groups[cands[0]].extend(groups.pop(k))
+    return list(groups.values())
+
+
+def _titles_of(rows: list[dict]) -> set[str]:
+    return {norm_title(p.get("title")).split()[-1] for r in rows for p in r.get("posts", []) if p.get("title")}
+
+
+def _display_title(title: str | None) -> str | None:
+    """One spelling for a post: a transcript's 'SECRETARY' is 'Secretary'."""
+    if not title:
+        return title
+    title = " ".join(title.split())
+    if title.isupper():
+        title = " ".join(w.lower() if w.lower() in _SMALL_WORDS and i else w.capitalize()
+                         for i, w in enumerate(title.split()))
+    return title[0].upper() + title[1:]
+
+
+def _canonical_org(org: str | None, gaz) -> str | None:
+    if not org or gaz is None:
+        return org
+    found = gaz.country(org) or gaz.org(org)
+    return found["name"] if found else org
+
+
+def _merge_post(into: dict, post: dict) -> None:
+    docs = set(into.get("doc_ids") or []) | set(post.get("doc_ids") or [])
+    if docs:
+        into["doc_ids"] = sorted(docs)
+        into["documents"] = len(docs)
+    else:
+        into["documents"] = into.get("documents", 0) + post.get("documents", 0)
+    for field, pick in (("first_seen", min), ("last_seen", max)):
+        vals = [v for v in (into.get(field), post.get(field)) if v]
+        into[field] = pick(vals) if vals else None
+
+
+def _shorter_form(a: dict, b: dict) -> bool:
+    """Is post a a shorter way of naming post b ('Secretary' of 'Secretary of State, US')?"""
+    if a is b or (a.get("org") and a.get("org") != b.get("org")):
+        return False
+    ta, tb = norm_title(a.get("title")), norm_title(b.get("title"))
+    if not ta or not tb:
+        return False
+    same = ta == tb and not a.get("org") and b.get("org")
+    return same or tb.startswith(ta + " ") or tb.endswith(" " + ta)
+
+
+def _may_fold(p: dict, q: dict) -> bool:
+    """A post without organisation joins one with it when that one is seen in more than a single
+    document (one slip must not pull every bare "President" into it); a post with organisation
+    joins a longer title only when that title is at least as well attested."""
+    n_p, n_q = p.get("documents", 0), q.get("documents", 0)
+    if not p.get("org"):
+        return n_q >= 2 or n_p <= 1
+    return n_q >= n_p
+
+
+def tidy_posts(posts: list[dict], gaz=None) -> tuple[list[dict], list[dict]]:
+    """(posts, doubtful): one spelling per post, shorter forms folded into the fuller post the
+    person holds, and single-document posts that contradict a well-attested one set aside."""
+    merged: dict[tuple, dict] = {}
+    for post in posts:
+        p = dict(post, title=_display_title(post.get("title")), org=_canonical_org(post.get("org"), gaz))
+        key = (norm_title(p["title"]), p["org"])
+        if key in merged:
+            _merge_post(merged[key], p)
+        else:
+            merged[key] = p
+    # least specific first, so that "Secretary" -> "Secretary of State" -> "..., United States" chains
+    items = sorted(merged.values(), key=lambda p: (bool(p.get("org")), len(norm_title(p.get("title")))))
+    kept = list(items)
+    for p in items:
+        fuller = [q for q in kept if _shorter_form(p, q) and _may_fold(p, q)]
+        if fuller:
+            _merge_post(max(fuller, key=lambda q: q.get("documents", 0)), p)
+            kept.remove(p)
+    doubtful = []
+    for p in kept:
+        if p.get("documents", 0) != 1 or not p.get("org"):
+            continue
+        rivals = [q for q in kept if q is not p and q.get("org") and q["org"] != p["org"]
+                  and norm_title(q.get("title")) == norm_title(p.get("title"))
+                  and q.get("documents", 0) >= DOUBTFUL_MAJORITY]
+        if rivals:
+            doubtful.append(p)
+    kept = [p for p in kept if p not in doubtful]
+    order = lambda p: (-(p.get("documents") or 0), p.get("first_seen") or "", p.get("title") or "")  # noqa: E731
+    return sorted(kept, key=order), sorted(doubtful, key=order)
+
+
+def _without_titles(name: str, titles: frozenset[str]) -> str:
+    """'Ministers Hayashi' -> 'Hayashi': a post word that stuck to the name."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower().strip(".,") in titles:
+        words = words[1:]
+    return " ".join(words)
+
+
+def merge_people(people: list[dict], gaz=None) -> list[dict]:
+    """Rows of `store.people()` merged into one per person: {"id", "name", "ids", "aliases",
+    "mentions", "posts", "doubtful_posts"}; the name is the most mentioned full form."""
+    titles = _title_words()
     out = []
-    for rows in groups.values():
-        rows.sort(key=lambda r: (-len(r["name"].split()) > 1, -r.get("mentions", 0)))
-        main = max(rows, key=lambda r: (len(r["name"].split()) > 1, r.get("mentions", 0)))
+    for rows in _group(people):
+        def rank(r):
+            words = _without_titles(r["name"], titles).split() or [""]
+            return (len(words) > 1, not r["name"].isupper(), r.get("mentions", 0))
+        main = max(rows, key=rank)
+        main = dict(main, name=_without_titles(main["name"], titles))
         aliases = sorted({r["name"] for r in rows} - {main["name"]}
                          | {a for r in rows for a in r.get("aliases", [])} - {main["name"]})
-        posts: dict[tuple, dict] = {}
-        for r in rows:
-            for post in r.get("posts", []):
-                key = (post.get("title"), post.get("org"))
-                old = posts.get(key)
-                if old is None:
-                    posts[key] = dict(post)
-                    continue
-                old["documents"] = old.get("documents", 0) + post.get("documents", 0)
-                for field, pick in (("first_seen", min), ("last_seen", max)):
-                    vals = [v for v in (old.get(field), post.get(field)) if v]
-                    old[field] = pick(vals) if vals else None
+        posts, doubtful = tidy_posts([post for r in rows for post in r.get("posts", [])], gaz)
         out.append({"id": main["id"], "name": main["name"], "ids": [r["id"] for r in rows],
                     "aliases": aliases, "mentions": sum(r.get("mentions", 0) for r in rows),
-                    "posts": sorted(posts.values(), key=lambda p: (p.get("first_seen") or "", p["title"] or ""))})
+                    "posts": posts, "doubtful_posts": doubtful})
     out.sort(key=lambda p: -p["mentions"])
     return out
 
 
-def people_report(store, name: str | None = None) -> list[dict]:
-    """`store.people(name)` with one row per person (see merge_people)."""
-    rows = store.people(name=name)
+def people_report(find, name: str | None = None, everyone: bool = False) -> list[dict]:
+    """People rows from `find(name=...)` (`Store.people`, or `queries.people` bound to a cursor)
+    merged one per person (see merge_people). Without a name, a bare word that no text gives a
+    post ("QUESTION", a transcript's speaker label; "COVID") is left out unless `everyone`."""
+    from .gazetteer import default_gazetteer
+    find = getattr(find, "people", find)
+    rows = find(name=name)
     if name:   # a surname's full form, or a full name's bare surname, found too
-        extra = store.people(name=name.split()[-1])
+        extra = find(name=name.split()[-1])
         seen = {r["id"] for r in rows}
         rows += [r for r in extra if r["id"] not in seen]
-    return merge_people(rows)
+    merged = merge_people(rows, default_gazetteer())
+    if name or everyone:
+        return merged
+    return [p for p in merged if p["posts"] or len(p["name"].split()) > 1]

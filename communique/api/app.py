@@ -19,6 +19,7 @@ Every error has one JSON body: {"error", "message", "hint"}.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import logging
 import os
@@ -31,6 +32,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..actors.people import people_report
 from ..errors import CommuniqueError
 from ..records import PLOVER_TYPES, STATUSES
 from ..store import queries
@@ -329,9 +331,10 @@ def _api(reader: Reader) -> APIRouter:
     def list_people(name: str | None = Query(None, max_length=200, description=(
                         "case-insensitive part of the name or an alias")),
                     limit: int = Limit, offset: int = Offset):
-        """People with the posts the texts give them and when each was seen."""
+        """People, one per person however the texts spell the name, with the posts the texts
+        give them, when and in how many documents each was seen (as `communique people`)."""
         with reader.cursor() as con:
-            found = queries.people(con, name=name or None)
+            found = people_report(functools.partial(queries.people, con), name=name or None)
         return _JSON({"limit": limit, "offset": offset, "more": len(found) > offset + limit,
                       "items": found[offset:offset + limit]})
 
