@@ -127,6 +127,12 @@ def _titles_of(rows: list[dict]) -> set[str]:
     return {norm_title(p.get("title")).split()[-1] for r in rows for p in r.get("posts", []) if p.get("title")}
 
 
+def _post_key(title: str | None) -> str:
+    """'Minister of Finance' = 'Finance Minister', 'Secretary of Agriculture' = 'Agriculture Secretary'."""
+    key = norm_title(title)
+    return re.sub(r"^(minister|secretary) (?:of|for) (?:the )?(\w+)$", r"\2 \1", key)
+
+
 def _display_title(title: str | None) -> str | None:
     """One spelling for a post: a transcript's 'SECRETARY' is 'Secretary'."""
     if not title:
@@ -161,7 +167,7 @@ def _shorter_form(a: dict, b: dict) -> bool:
     """Is post a a shorter way of naming post b ('Secretary' of 'Secretary of State, US')?"""
     if a is b or (a.get("org") and a.get("org") != b.get("org")):
         return False
-    ta, tb = norm_title(a.get("title")), norm_title(b.get("title"))
+    ta, tb = _post_key(a.get("title")), _post_key(b.get("title"))
     if not ta or not tb:
         return False
     same = ta == tb and not a.get("org") and b.get("org")
@@ -184,7 +190,7 @@ def tidy_posts(posts: list[dict], gaz=None) -> tuple[list[dict], list[dict]]:
     merged: dict[tuple, dict] = {}
     for post in posts:
         p = dict(post, title=_display_title(post.get("title")), org=_canonical_org(post.get("org"), gaz))
-        key = (norm_title(p["title"]), p["org"])
+        key = (_post_key(p["title"]), p["org"])
         if key in merged:
             _merge_post(merged[key], p)
         else:
@@ -202,7 +208,7 @@ def tidy_posts(posts: list[dict], gaz=None) -> tuple[list[dict], list[dict]]:
         if p.get("documents", 0) != 1 or not p.get("org"):
             continue
         rivals = [q for q in kept if q is not p and q.get("org") and q["org"] != p["org"]
-                  and norm_title(q.get("title")) == norm_title(p.get("title"))
+                  and _post_key(q.get("title")) == _post_key(p.get("title"))
                   and q.get("documents", 0) >= DOUBTFUL_MAJORITY]
         if rivals:
             doubtful.append(p)
@@ -225,13 +231,22 @@ def merge_people(people: list[dict], gaz=None) -> list[dict]:
     titles = _title_words()
     out = []
     for rows in _group(people):
-        def rank(r):
-            words = _without_titles(r["name"], titles).split() or [""]
-            return (len(words) > 1, not r["name"].isupper(), r.get("mentions", 0))
-        main = max(rows, key=rank)
-        main = dict(main, name=_without_titles(main["name"], titles))
-        aliases = sorted({r["name"] for r in rows} - {main["name"]}
-                         | {a for r in rows for a in r.get("aliases", [])} - {main["name"]})
+        main = max(rows, key=lambda r: r.get("mentions", 0))
+        names = {r["name"]: r.get("mentions", 0) for r in rows}
+        for r in rows:
+            for a in r.get("aliases", []):
+                names.setdefault(a, 0)
+        word_sets = {n: set(translit_key(n).split()) for n in names}
+
+        def rank(n):
+            words = _without_titles(n, titles).split() or [""]
+            # "Economic Development Maxim Reshetnikov" loses to "Maxim Reshetnikov": a full name
+            # inside a longer one is the name, the rest stuck to it
+            padded = any(len(w) > 1 and w < word_sets[n] for w in word_sets.values())
+            return (len(words) > 1, not padded, not n.isupper(), "'" not in n and "’" not in n, names[n])
+        best = _without_titles(max(names, key=rank), titles)
+        aliases = sorted(set(names) - {best})
+        main = dict(main, name=best)
         posts, doubtful = tidy_posts([post for r in rows for post in r.get("posts", [])], gaz)
         out.append({"id": main["id"], "name": main["name"], "ids": [r["id"] for r in rows],
                     "aliases": aliases, "mentions": sum(r.get("mentions", 0) for r in rows),
