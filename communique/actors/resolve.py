@@ -140,6 +140,11 @@ def _person_for_post(post: Mention, people: dict[str, Mention],
         if _titles_match(title, norm_title(person.title)) and \
                 (not post_org or not person.org or post_org == _org_key(gaz, person.org)):
             candidates.append(person)
+    # "the French President" after "President Macron of France" and "Vladimir Putin" (no post
+    # known): the person whose organisation is named wins over one whose organisation is unknown
+    same_org = [c for c in candidates if post_org and c.org and _org_key(gaz, c.org) == post_org]
+    if same_org:
+        candidates = same_org
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
