@@ -255,3 +255,9 @@ def test_part_of_day_before_a_date_makes_one_time():
     assert got == [("the night of 24 February", "TIME", "2022-02-24TNI")]
     t = tag_times("Early in the morning of 29 April 1975 the city fell.")[0]
     assert (t.text, t.value) == ("Early in the morning of 29 April 1975", "1975-04-29TMO")
+
+
+def test_month_with_an_ordinal_word_and_march_as_a_procession():
+    assert [(t.text, t.value) for t in tag_times("The vote is on March eighth.", "1998-03-05")] == \
+        [("March eighth", "1998-03-08")]
+    assert tag_times("Thousands joined the annual March for Life in the capital.", "1998-03-05") == []

@@ -73,7 +73,8 @@ class Grammar:
             "range_month": rf"\b{MON('1')}(?:\s+{YEAR('1')})?\s*{CONN}\s*{MON('2')}(?:\s*,?\s*{YEAR('2')})?",
             "range_year": rf"{LEFT_GUARD}(?P<y1>(?:1\d|20)\d\d)\s*{CONN_NO_AND}\s*(?P<y2>(?:1\d|20)\d\d|\d\d){RIGHT_GUARD}",
             # full and partial dates
-            "date_mdy": rf"(?:{WD},?\s+)?\b{MON()}\s*{DAY()}(?:(?:\s*,\s*|\s+){YEAR()})?",
+            "date_mdy": rf"(?:{WD},?\s+)?\b{MON()}\s*(?:{DAY()}|(?:the\s+)?(?P<dw>{R['ordinal_word']})\b)"
+                        rf"(?:(?:\s*,\s*|\s+){YEAR()})?",
             "date_dmy": rf"(?:{WD},?\s+)?{LEFT_GUARD}(?:(?:the\s+)?{DAY()}(?:\s+of)?\s+|the\s+(?P<dw>{R['ordinal_word']})"
                         rf"\s+(?:day\s+)?of\s+){MON()}(?:{YSEP}(?:{YEAR()}|(?P<ofrel>{RELYEAR})))?",
             "date_my": rf"{POSOF}{POS}\b{MON()}(?:\s+of|\s*,)?\s+{YEAR()}",
@@ -320,4 +321,7 @@ class Grammar:
         if rule in ("date_mdy", "month", "date_my") and g.get("mon") and key(g["mon"]) in ("march", "may") \
                 and rule == "month" and re.search(r"\b(?:will|would|to|could|might|can|should)\s*$", before):
             return False
+        if rule == "month" and key(g["mon"]) == "march" and g["mon"][0] == "M" \
+                and re.match(r"\s+(?:for|of\s+the)\b", after):
+            return False  # "the March for Life", "the March of the Combatant Mothers": a procession
         return True
