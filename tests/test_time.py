@@ -261,3 +261,10 @@ def test_month_with_an_ordinal_word_and_march_as_a_procession():
     assert [(t.text, t.value) for t in tag_times("The vote is on March eighth.", "1998-03-05")] == \
         [("March eighth", "1998-03-08")]
     assert tag_times("Thousands joined the annual March for Life in the capital.", "1998-03-05") == []
+
+
+def test_ages_rates_and_shares_are_not_durations():
+    for text in ("Howes, 37 years old when he was kidnapped, was freed.", "a dividend of $1.76 a year",
+                 "Iraq imports about three-quarters of its food."):
+        assert tag_times(text, "1998-03-05") == [], text
+    assert [t.value for t in tag_times("The talks lasted a week.", "1998-03-05")] == ["P1W"]

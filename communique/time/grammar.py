@@ -299,6 +299,8 @@ class Grammar:
             return False
         if rule == "duration" and g.get("sfx") and g["sfx"].lower().endswith("old"):
             return False
+        if rule == "duration" and not _duration_reads_as_time(g, before, after):
+            return False
         if rule == "shifted" and not g.get("num") and not g["unit"].lower().endswith("s"):
             return False
         if rule in ("set_every",) and key(g["q"]) in ("a", "per") and not g.get("unit"):
@@ -325,3 +327,21 @@ class Grammar:
                 and re.match(r"\s+(?:for|of\s+the)\b", after):
             return False  # "the March for Life", "the March of the Combatant Mothers": a procession
         return True
+
+
+_RATE_BEFORE = re.compile(r"(?:\d[\d,.]*%?|million|billion|thousand|hundred|percent|\d[\d,.]*\s+[a-z]+s)\s*$")
+
+
+def _duration_reads_as_time(g: dict, before: str, after: str) -> bool:
+    """Amounts that only look like durations: an age ("37 years old"), a rate ("$1.76 a year",
+    "four flights a week") and a share ("about three-quarters of its food")."""
+    if re.match(r"\s+old\b", after):
+        return False
+    article = key(g.get("det") or "") or key(g.get("num") or "")   # "a year": "a" is the number
+    if article in ("a", "an") and _RATE_BEFORE.search(before):
+        return False
+    unit = key(g.get("unit") or "")
+    if unit.startswith("quarter") and re.match(r"\s+of\b", after) and not re.search(r"\b(?:first|last|next|past)\b", before[-12:]):
+        return False
+    return True
+
