@@ -58,7 +58,6 @@ class Lexicon:
     timezones: list[str]
     numeric_order: str
     sets: dict[str, str]
-    set_adjectives_need_next: list[str]
     set_quantifiers: list[str]
     future_cues: list[str]
     past_cues: list[str]
@@ -78,6 +77,11 @@ class Lexicon:
     year_ago_periods: list[str]
     latest_periods: list[str]
     holidays: dict[str, str]
+    patterns: dict[str, Any] = field(default_factory=dict)   # the grammar's rules (patterns.py)
+    full_short_months: list[str] = field(default_factory=list)
+    position_prefixes: list[str] = field(default_factory=list)
+    half_suffixes: list[str] = field(default_factory=list)
+    plural_suffix: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- look-ups
@@ -139,6 +143,19 @@ class Lexicon:
         k = key(token)
         return k not in self.capitalised_only or token[:1].isupper()
 
+    def word_tables(self) -> dict[str, set[str]]:
+        """The words of each vocabulary table (trigger words of the grammar's rules)."""
+        words = lambda phrases: {w for p in phrases for w in re.findall(r"[^\W\d_]+", p.lower())}  # noqa: E731
+        units = words(self.units) | words(self.unit_plurals)
+        if self.plural_suffix:
+            units |= {u + self.plural_suffix for u in words(self.units)}
+        tables = {name: words(getattr(self, name)) for name in (
+            "months", "weekdays", "weekday_plurals", "seasons", "parts_of_day", "bc_markers", "ad_markers",
+            "decade_words", "holidays", "deictic_days", "day_anaphora", "year_end_phrases",
+            "latest_periods", "set_quantifiers", "sets", "refs")}
+        tables["units"] = units
+        return tables
+
     # ----------------------------------------------------------- alternations
     @property
     def rx(self) -> dict[str, str]:
@@ -147,7 +164,7 @@ class Lexicon:
         return self.extra["rx"]
 
     def _build_rx(self) -> dict[str, str]:
-        full = [m for m in self.months if len(m) > 4 or m in ("may", "june", "july")]
+        full = [m for m in self.months if len(m) > 4 or m in self.full_short_months]
         abbr = [m for m in self.months if m not in full]
         wd_full = [w for w in self.weekdays if len(w) > 4]
         wd_abbr = [w for w in self.weekdays if len(w) <= 4]
@@ -155,16 +172,16 @@ class Lexicon:
         unit_forms = set()
         for u in units:
             unit_forms.add(u)
-            if not u.endswith("s"):
-                unit_forms.add(u + "s")
+            if self.plural_suffix and not u.endswith(self.plural_suffix):
+                unit_forms.add(u + self.plural_suffix)
         number_words = [w for w in self.numbers]
         compound = alternation([w for w, v in self.numbers.items()
                                 if isinstance(v, int) and 20 <= v <= 90 and v % 10 == 0])
         small = alternation([w for w, v in self.numbers.items()
                              if isinstance(v, int) and 1 <= v <= 9 and " " not in w])
-        num = (r"(?:\d+(?:[.,]\d+)?(?:\s+(?:and\s+a\s+half|1/2))?|" + compound + r"[\s-]" + small
-               + "|" + alternation(number_words + self.vague_numbers)
-               + r"(?:\s+and\s+a\s+half)?)")
+        half = r"(?:\s+" + alternation(self.half_suffixes, boundary=False) + ")?" if self.half_suffixes else ""
+        num = (r"(?:\d+(?:[.,]\d+)?" + half + "|" + compound + r"[\s-]" + small
+               + "|" + alternation(number_words + self.vague_numbers) + half + ")")
         return {
             "month": r"(?:" + alternation(full) + "|" + alternation(abbr) + r"\.?)",
             "weekday": r"(?:" + alternation(wd_full) + "|" + alternation(wd_abbr) + r"\.?)",
@@ -191,7 +208,7 @@ class Lexicon:
             "day_anaphora": alternation(self.day_anaphora),
             "shift": alternation(self.shift_words),
             "within": alternation(self.within_mods),
-            "pos": alternation(["early", "late", "mid", "mid-"]),
+            "pos": alternation(self.position_prefixes),
             "pos_of": alternation([p for p in self.position_mods if " " in p]),
             "year_end": alternation(self.year_end_phrases),
             "fiscal": alternation(self.fiscal_words),
@@ -202,10 +219,11 @@ class Lexicon:
 
 
 def load_lexicon(language: str = "en") -> Lexicon:
-    """Read time_<language>_vocab.json and time_<language>_phrases.json from the data folder."""
+    """Read time_<language>_vocab.json, _phrases.json and _patterns.json from the data folder."""
     try:
         vocab = json.loads((DATA_DIR / f"time_{language}_vocab.json").read_text("utf-8"))
         phrases = json.loads((DATA_DIR / f"time_{language}_phrases.json").read_text("utf-8"))
+        patterns = json.loads((DATA_DIR / f"time_{language}_patterns.json").read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise ResourceError(f"temporal vocabulary for {language!r} is missing or broken: {exc}",
                             hint="reinstall communique or check communique/data/time_*.json")
@@ -222,7 +240,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         half_ordinals=low(vocab["half_ordinals"]), bc_markers=vocab["bc_markers"],
         ad_markers=vocab["ad_markers"], decade_words=low(vocab["decade_words"]),
         timezones=vocab["timezones"], numeric_order=vocab.get("numeric_order", "MDY"),
-        sets=low(vocab["sets"]), set_adjectives_need_next=vocab.get("set_adjectives_need_next", []),
+        sets=low(vocab["sets"]),
         set_quantifiers=vocab["set_quantifiers"], future_cues=vocab["future_cues"],
         past_cues=vocab["past_cues"], not_past_ed=vocab.get("not_past_ed", []),
         part_of_date_before=vocab.get("part_of_date_before", ""),
@@ -235,4 +253,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         within_mods=low(phrases["within_mods"]), year_end_phrases=low(phrases["year_end_phrases"]),
         fiscal_words=phrases["fiscal_words"], year_ago_periods=phrases["year_ago_periods"],
         latest_periods=phrases["latest_periods"], holidays=low(phrases["holidays"]),
+        patterns=patterns, full_short_months=[m.lower() for m in vocab.get("full_short_months", [])],
+        position_prefixes=vocab.get("position_prefixes", []), half_suffixes=vocab.get("half_suffixes", []),
+        plural_suffix=vocab.get("plural_suffix", ""),
     )
