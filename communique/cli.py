@@ -249,11 +249,13 @@ def bench(input_path, limit, repeat):
 @click.argument("path")
 @click.option("--anchor", help="Anchor date YYYY-MM-DD (publication date).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
-def time_cmd(path, anchor, fmt):
+@click.option("--language", default="en", show_default=True,
+              help="Language of the text: one with time_<language>_*.json files in communique/data (en, ru).")
+def time_cmd(path, anchor, fmt, language):
     """Temporal expressions of a file with their normalised values."""
     from .time import time_command
     text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
-    for row in time_command(text, anchor):
+    for row in time_command(text, anchor, language=language):
         if fmt == "jsonl":
             click.echo(json.dumps(row, ensure_ascii=False))
         else:

@@ -48,12 +48,12 @@ def timex_to_dict(t: Timex, full: bool = False) -> dict:
     return d
 
 
-def tag_file_jsonl(text: str, anchor: str | None = None) -> Iterator[dict]:
+def tag_file_jsonl(text: str, anchor: str | None = None, language: str = "en") -> Iterator[dict]:
     """One dict per temporal expression, ready to print as a JSON line."""
-    for t in tag_times(text, anchor):
+    for t in tag_times(text, anchor, language=language):
         yield timex_to_dict(t)
 
 
-def time_command(text: str, anchor: str | None = None) -> list[dict]:
-    """What `communique time FILE --anchor YYYY-MM-DD` prints."""
-    return list(tag_file_jsonl(text, anchor))
+def time_command(text: str, anchor: str | None = None, language: str = "en") -> list[dict]:
+    """What `communique time FILE --anchor YYYY-MM-DD [--language ru]` prints."""
+    return list(tag_file_jsonl(text, anchor, language))

@@ -128,7 +128,7 @@ class Grammar:
         rule = c.rule
         if rule == "month" and g.get("mon"):
             mon = g["mon"]
-            if len(key(mon)) <= 3 and not mon.endswith(".") and not g.get("rel"):
+            if len(key(mon)) <= 3 and not mon.endswith(".") and not g.get("rel") and key(mon) not in lex.short_months_ok:
                 return False  # bare "Mar", "Jun": too ambiguous alone
         if rule == "ref":
             word = key(g["ref"])

@@ -82,6 +82,8 @@ class Lexicon:
     position_prefixes: list[str] = field(default_factory=list)
     half_suffixes: list[str] = field(default_factory=list)
     plural_suffix: str = ""
+    short_months_ok: list[str] = field(default_factory=list)   # bare month names of 3 letters that count
+    past_form: str = ""                                         # regex of a past-tense verb form
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- look-ups
@@ -225,8 +227,10 @@ def load_lexicon(language: str = "en") -> Lexicon:
         phrases = json.loads((DATA_DIR / f"time_{language}_phrases.json").read_text("utf-8"))
         patterns = json.loads((DATA_DIR / f"time_{language}_patterns.json").read_text("utf-8"))
     except (OSError, ValueError) as exc:
+        have = sorted(p.name.split("_")[1] for p in DATA_DIR.glob("time_*_patterns.json"))
         raise ResourceError(f"temporal vocabulary for {language!r} is missing or broken: {exc}",
-                            hint="reinstall communique or check communique/data/time_*.json")
+                            hint=f"languages available: {', '.join(have)}; a new one is three files "
+                                 "communique/data/time_<language>_{vocab,phrases,patterns}.json")
     low = lambda d: {k.lower(): v for k, v in d.items()}  # noqa: E731
     return Lexicon(
         language=vocab.get("language", language),
@@ -256,4 +260,5 @@ def load_lexicon(language: str = "en") -> Lexicon:
         patterns=patterns, full_short_months=[m.lower() for m in vocab.get("full_short_months", [])],
         position_prefixes=vocab.get("position_prefixes", []), half_suffixes=vocab.get("half_suffixes", []),
         plural_suffix=vocab.get("plural_suffix", ""),
+        short_months_ok=[m.lower() for m in vocab.get("short_months_ok", [])], past_form=vocab.get("past_form", ""),
     )

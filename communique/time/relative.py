@@ -10,8 +10,6 @@ from . import calendar as cal
 from .context import Context, Norm
 from .lexicon import key
 
-UNIT_CODE = {"day": "D", "week": "W", "weekend": "WE", "month": "M", "year": "Y", "decade": "DE",
-             "century": "CE", "quarter": "Q", "fortnight": "FN", "season": "SEASON"}
 SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 UNDERSPECIFIED = {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX",
                   "quarter": "XXXX-QX", "half": "XXXX-HX"}
@@ -206,9 +204,8 @@ class RelativeRules:
     def r_rel_unit(self, c, g, ctx):
         rel = key(g["rel"])
         off, kind = self.lex.relative_mods.get(rel, (0, "deictic"))
-        unit_word = key(g["unit"])
-        unit = UNIT_CODE.get(unit_word)
-        if unit in (None, "FN", "SEASON"):
+        unit = self.lex.unit(g["unit"])
+        if unit in (None, "FN", "SEASON", "S", "TM", "H", "SM", "ML"):
             return None
         mod = self.pos_mod(g)
         grain = {"D": "day", "W": "week", "WE": "week", "M": "month", "Y": "year", "Q": "quarter",
@@ -226,8 +223,10 @@ class RelativeRules:
         return Norm(value=value, basis=basis, mod=mod)
 
     def r_within_the(self, c, g, ctx):
-        unit = UNIT_CODE[key(g["unit"])]
-        grain = {"D": "day", "W": "week", "M": "month", "Y": "year"}[unit]
+        unit = self.lex.unit(g["unit"])
+        grain = {"D": "day", "W": "week", "M": "month", "Y": "year"}.get(unit)
+        if grain is None:
+            return None
         ref, basis = self.ref_value(ctx, "anaphoric", grain)
         return Norm(value=self.shifted_value(ref, unit, 0, grain), basis=basis, mod=self.pos_mod(g))
 

@@ -26,10 +26,10 @@ class Resolver(RelativeRules):
     def __init__(self, lex: Lexicon):
         self.lex = lex
         self.future_rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in lex.future_cues) + r")(?!\w)", re.I)
-        # a lower-case word in -ed is a past form, but not "United" or "hundred"
-        not_past = "|".join(re.escape(w) for w in lex.not_past_ed)
-        self.past_rx = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in lex.past_cues) + r")\b"
-                                  r"|(?-i:\b(?!(?:" + not_past + r")\b)[a-z]{3,}ed\b)", re.I)
+        # a past form by its shape (English: a lower-case word in -ed, but not "United" or "hundred")
+        not_past = "|".join(re.escape(w) for w in lex.not_past_ed) or "(?!)"
+        form = "|" + lex.past_form.replace("{not_past}", not_past) if lex.past_form else ""
+        self.past_rx = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in lex.past_cues) + r")\b" + form, re.I)
 
     # ------------------------------------------------------------ helpers
     def year(self, g: dict, s: str = "") -> int | None:
