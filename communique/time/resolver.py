@@ -64,6 +64,10 @@ class Resolver(RelativeRules):
         """Year of a partial date: nearest to the anchor in news, else from the text."""
         if ctx.anchor and not ctx.partial_from_text():
             return cal.closest_year(ctx.anchor, m, d, future_ok=self.tense(ctx, *ctx.span) > 0), "anchor"
+        if ctx.anchor and not ctx.narrative and self.tense(ctx, *ctx.span) > 0:
+            # news that speaks of other years still plans ahead from its own date
+            # ("a summit set for Washington in April" beside a paragraph on 1982)
+            return cal.closest_year(ctx.anchor, m, d, future_ok=True), "anchor"
         y = ctx.context_year()
         if y is not None:
             return y, "anchor"
