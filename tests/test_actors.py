@@ -122,3 +122,68 @@ def test_people_posts_in_one_spelling_folded_and_doubtful_set_aside():
     assert putin["posts"][0]["first_seen"] == "2022-01-10" and putin["posts"][0]["last_seen"] == "2022-05-01"
     assert [(p["title"], p["org"]) for p in putin["doubtful_posts"]] == [("President", "France")]
     assert "Hayashi" in merged      # the post word that stuck to a name is dropped
+
+
+# --- repairs of the statistical NER (actors/ner_repairs.py) --------------------------------
+
+def _rows(extractor, text):
+    return entities_of(text, extractor, published="2023-05-05")
+
+
+def test_a_town_tagged_as_a_person_is_a_place_where_the_text_names_its_state(extractor):
+    text = ("Coalition strikes near Syria's border helped partners isolate Raqqah. "
+            "The operation to isolate Raqqah continues, the Coalition said.")
+    rows = _rows(extractor, text)
+    raqqah = [r for r in rows if r["text"] == "Raqqah"]
+    assert raqqah and all(r["type"] in {"LOC", "GPE"} for r in raqqah)
+    assert any(r["text"] == "Coalition" and r["type"] == "ORG" for r in rows)
+
+
+def test_an_unknown_name_after_in_is_a_place_throughout_the_text(extractor):
+    text = ("Witnesses said the mosque in Zarqoun was hit on Friday. Zarqoun lies "
+            "south of the river, and residents of Zarqoun fled.")
+    rows = _rows(extractor, text)
+    assert not any(r["type"] == "PERSON" and "Zarqoun" in r["text"] for r in rows)
+
+
+def test_a_name_in_apposition_to_a_post_is_a_person(extractor):
+    text = "Knox Thames, the Special Advisor for Religious Minorities, will travel to Turkey."
+    rows = _rows(extractor, text)
+    assert any(r["text"] == "Knox Thames" and r["type"] == "PERSON" for r in rows)
+    assert not any(r["text"] == "Religious Minorities" for r in rows)
+
+
+def test_an_honorific_makes_a_person(extractor):
+    rows = _rows(extractor, "Mr Alzoubi is convinced it is a win-win situation.")
+    assert any(r["text"] == "Alzoubi" and r["type"] == "PERSON" for r in rows)
+
+
+def test_regime_named_after_a_person_is_a_body(extractor):
+    rows = _rows(extractor, "The United Kingdom condemned the Assad regime on Monday.")
+    assert any(r["text"] == "Assad regime" and r["type"] == "ORG" for r in rows)
+    assert not any(r["type"] == "PERSON" for r in rows)
+
+
+def test_weapons_ships_operations_and_agreements_are_no_actors(extractor):
+    text = ("One strike destroyed a VBIED and a UAV. The frigate USS Hopper joined Operation "
+            "Steel Curtain. All sides must respect the Cessation of Hostilities.")
+    rows = _rows(extractor, text)
+    texts = {r["text"] for r in rows if r["type"] in {"PERSON", "ORG"}}
+    assert not texts & {"VBIED", "UAV", "USS Hopper", "Operation Steel Curtain",
+                        "Cessation of Hostilities"}
+
+
+def test_nationality_with_a_group_noun_is_a_group(extractor):
+    from communique.records import Document
+    doc = extractor.nlp(extractor._doc(Document(
+        text="Syrian opposition fighters entered the city, and Kurdish fighters held the ridge.",
+        source="test")))
+    groups = {m.text: m for m in doc._.mentions if m.via == "group"}
+    assert groups["Syrian opposition fighters"].type == "GPE"
+    assert groups["Syrian opposition fighters"].name == "Syria"
+    assert groups["Kurdish fighters"].type == "ORG"
+
+
+def test_a_middle_initial_does_not_cut_a_name(extractor):
+    rows = _rows(extractor, "Col. David C. Lyons, the group commander, said the unit was ready.")
+    assert any(r["text"] == "David C. Lyons" and r["type"] == "PERSON" for r in rows)

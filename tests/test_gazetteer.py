@@ -107,6 +107,17 @@ def test_normalise():
     ("U.S. Department of State", "mfa-us"),
     ("Pentagon", "mod-us"),
     ("USAID", "usaid"),
+    # armed groups and bodies of the Syria/Iraq conflicts
+    ("IS", "isil"),
+    ("Kurdish Peshmerga", "peshmerga"),
+    ("Popular Mobilisation Forces", "iq-pmf"),
+    ("Syrian Arab Army", "sy-army"),
+    ("White Helmets", "sy-civil-defence"),
+    ("al Qaeda in Iraq", "aqi"),
+    ("CJTF-OIR", "cjtf-oir"),
+    ("Naval Forces Central Command", "us-navcent"),
+    ("International Syria Support Group", "issg"),
+    ("Counter ISIL Coalition", "global-coalition-daesh"),
 ])
 def test_org_lookup(gaz, text, ident):
     org = gaz.org(text)
@@ -302,3 +313,12 @@ def test_entity_ruler_before_ner():
     assert ("CCES", "ORG", "cces") in ents and ("CSTO", "ORG", "csto") in ents
     assert ("Dushanbe", "GPE", "place:dushanbe") in ents
     assert any(e.label_ == "PERSON" and "Semerikov" in e.text for e in doc.ents)
+
+
+@pytest.mark.parametrize("text,country", [
+    ("Palmyra", "SY"), ("Kobane", "SY"), ("Tal Afar", "IQ"), ("Ninewa", "IQ"), ("Al Anbar", "IQ"),
+    ("Dayr az Zawr", "SY"), ("Incirlik", "TR"),
+])
+def test_conflict_places(gaz, text, country):
+    place = gaz.place(text)
+    assert place is not None and place["country"] == country, text

@@ -17,3 +17,40 @@ def test_re3d_smoke(extractor):
         row = result[system]["names"]["overlap"]
         assert set(row) >= {"Person", "Organisation", "Location", "micro"}
     assert "CommWith" in format_re3d(result)
+
+
+# --- the scoring conventions (on short texts, no re3d data needed) --------------------------
+
+from communique.evaluate import re3d as R  # noqa: E402
+
+
+def test_names_scope_ignores_a_capital_that_only_opens_a_sentence():
+    text = "Witnesses saw it. One man left. The regime fell. Syria is torn. We met Sadiq."
+    proper = frozenset({"Syria", "Sadiq"})
+    def name(word):
+        s = text.index(word)
+        return R._is_name(text, s, s + len(word), proper)
+    assert not name("Witnesses") and not name("One man")
+    assert name("Syria") and name("Sadiq")
+    s = text.index("The regime")
+    t = R._trim(text, s, s + len("The regime"))
+    assert not R._is_name(text, *t, proper)
+
+
+def test_a_town_and_its_state_are_one_location():
+    text = "He died in Cibolo, Texas, on Monday. They visited Iraq, Syria and Jordan."
+    spans = [(text.index("Cibolo"), text.index("Cibolo") + 6, "Location"),
+             (text.index("Texas"), text.index("Texas") + 5, "Location"),
+             (text.index("Iraq"), text.index("Iraq") + 4, "Location"),
+             (text.index("Syria"), text.index("Syria") + 5, "Location")]
+    joined = R._joined_places(text, spans)
+    assert (text.index("Cibolo"), text.index("Texas") + 5, "Location") in joined
+    assert len(joined) == 3          # a list of states stays a list
+
+
+def test_prediction_on_a_left_out_gold_span_counts_neither_way():
+    gold = [{"start": 0, "end": 5, "type": "Organisation", "alts": [(0, 5)]}]
+    left_out = [{"start": 17, "end": 23, "type": "Organisation", "alts": [(17, 23)]}]
+    pred = [(0, 5, "Organisation"), (10, 23, "Organisation")]
+    counts = R._match(gold, pred, "overlap", left_out)["Organisation"]
+    assert counts["tp"] == 1 and counts["fp"] == 0 and counts["fn"] == 0

@@ -108,6 +108,16 @@ def _named(doc: Doc, ent: Span, gaz, sent) -> Mention | None:
     label = ent.label_
     if label == "NORP":
         country = gaz.country(text)
+        group = _group_of(doc, ent)
+        if group is not None:
+            # "Iraqi security forces", "the Syrian people", "Kurdish fighters": a group of the
+            # state's (its agent in events) or, for a people without a state, a body of its own
+            span = doc[ent.start:group]
+            if country is not None:
+                return Mention(span.start_char, span.end_char, span.text, "GPE", country["name"],
+                               sentence=sent, via="group")
+            return Mention(span.start_char, span.end_char, span.text, "ORG", span.text,
+                           sentence=sent, via="group")
         if country is None:
             return None
         return Mention(ent.start_char, ent.end_char, text, "GPE", country["name"],
@@ -136,6 +146,23 @@ def _named(doc: Doc, ent: Span, gaz, sent) -> Mention | None:
     if len(text) < 2 or text.lower() in {"un cooperation"}:
         return None
     return Mention(ent.start_char, ent.end_char, text, "ORG", strip_the(text), sentence=sent)
+
+
+def _group_of(doc: Doc, ent: Span) -> int | None:
+    """Where the group a nationality qualifies ends: 'Iraqi [security] forces', 'Syrian Arab
+    Coalition' -> the token after the head noun; None when the head is no group noun."""
+    if ent.text.endswith("s") and not ent.text.endswith("ss") or ent.end >= len(doc):
+        return None         # "Iraqis", "Syrians" are a group already
+    groups = name_rules()["group_nouns_set"]
+    j = ent.end
+    while j < len(doc) and j - ent.end < 3 and doc[j].is_alpha and doc[j].ent_type_ in {"", "NORP"}:
+        if doc[j].lower_ in groups and (j + 1 >= len(doc) or doc[j + 1].lower_ not in groups
+                                        or not doc[j + 1].is_alpha):
+            return j + 1
+        if doc[j].pos_ not in {"NOUN", "PROPN", "ADJ"}:
+            return None
+        j += 1
+    return None
 
 
 def _parent_name(gaz, org: dict) -> str | None:
@@ -225,6 +252,11 @@ def _post_for(doc: Doc, ent: Span, gaz):
             k += 1
         if k < sent.end and doc[k].ent_type_ == "TITLE":
             start, end = _extend_post(doc, k, _ent_end(doc, k))
+            # an apposition closes ("Guterres, the UN Secretary-General, said"); a post phrase
+            # running into a verb is the subject of the next clause ("contact with Zelensky,
+            # the President of Russia reaffirmed ...") and not the name's post
+            if end < sent.end and not doc[end].is_punct and doc[end].lower_ not in {"and", "who"}:
+                return None, None
             start = min(start, s)
             org = _org_in(doc, start, end, gaz)
             return (start, end), org
@@ -242,6 +274,8 @@ def _org_in(doc: Doc, start: int, end: int, gaz) -> dict | None:
     """The organisation (or state) a post belongs to: after 'of', else before the title."""
     spans = [e for e in doc.ents if e.start >= start and e.end <= end
              and e.label_ in {"ORG", "GPE", "NORP", "LOC"}]
+    # "Special Envoy for Yemen", "Ambassador to Russia": the post's remit, not its organisation
+    spans = [e for e in spans if not _remit(doc, e, start)]
     if not spans:
         return None
     after_of = [e for e in spans if e.start > start and doc[e.start - 1].lower_ in {"of", "the"}
@@ -260,6 +294,13 @@ def _org_in(doc: Doc, start: int, end: int, gaz) -> dict | None:
         if found:
             return _post_org(found, span.text, span.label_)
     return {"id": None, "name": strip_the(spans[0].text), "surface": strip_the(spans[0].text)}
+
+
+def _remit(doc: Doc, ent: Span, start: int) -> bool:
+    i = ent.start - 1
+    if i >= start and doc[i].lower_ == "the":
+        i -= 1
+    return i >= start and doc[i].lower_ in {"for", "to"} and ent.label_ in {"GPE", "LOC", "NORP"}
 
 
 def _post_org(found: dict, text: str, label: str) -> dict:

@@ -22,6 +22,11 @@ def name_rules() -> dict:
         data = json.load(fh)
     data["body_words_set"] = frozenset(data["body_words"])
     data["not_names_set"] = frozenset(data["not_names"])
+    data["group_nouns_set"] = frozenset(data.get("group_nouns", ()))
+    data["facility_words_set"] = frozenset(data.get("facility_words", ()))
+    data["collective_names_set"] = frozenset(data.get("collective_names", ()))
+    data["vessel_prefixes_set"] = frozenset(data.get("vessel_prefixes", ()))
+    data["agreement_words_set"] = frozenset(data.get("agreement_words", ()))
     return data
 
 
@@ -62,6 +67,8 @@ def repair_entities(doc: Doc) -> list[Span]:
                 continue
         out.append(ent)
     out += _names_after_posts(doc, out, rules)
+    from .ner_repairs import repair_labels
+    out = repair_labels(doc, _no_overlaps(out))
     out = [_place_not_person(doc, _with_first_name(doc, span, out)) for span in out]
     # strip a leading "the" and trailing whitespace tokens from every entity
     cleaned = []
@@ -175,7 +182,9 @@ def _names_after_posts(doc: Doc, ents: list[Span], rules: dict) -> list[Span]:
             if label_at.get(run_end) == "PERSON":
                 break       # the name is already there: the run is the end of the post
             words = [t for t in run if t.text not in {"-", "'"}]
-            if 1 <= len(words) <= 4 and not any(t.text in body_words for t in run) \
+            # "Special Advisor for Religious Minorities": a plural closes the post, not a name
+            plural = any(t.tag_ in {"NNS", "NNPS"} for t in run)
+            if 1 <= len(words) <= 4 and not plural and not any(t.text in body_words for t in run) \
                     and not run.text.isupper() and run[0].text not in rules["not_names_set"]:
                 found.append(Span(doc, j, run_end, label="PERSON"))
             break
