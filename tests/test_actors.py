@@ -187,3 +187,23 @@ def test_nationality_with_a_group_noun_is_a_group(extractor):
 def test_a_middle_initial_does_not_cut_a_name(extractor):
     rows = _rows(extractor, "Col. David C. Lyons, the group commander, said the unit was ready.")
     assert any(r["text"] == "David C. Lyons" and r["type"] == "PERSON" for r in rows)
+
+
+def test_a_post_running_into_a_verb_is_not_the_name_before_it(extractor):
+    text = ("Responding to the call for direct contact with Vladimir Zelensky, the President of Russia "
+            "reaffirmed his position. He met Antonio Guterres, the UN Secretary-General, in New York.")
+    rows = {r["text"]: r for r in _rows(extractor, text)}
+    assert rows["Vladimir Zelensky"]["title"] is None            # "the President of Russia" opens a clause
+    assert (rows["Antonio Guterres"]["title"], rows["Antonio Guterres"]["org"]) == ("Secretary-General", "UN")
+
+
+def test_a_remit_is_not_the_posts_organisation(extractor):
+    rows = {r["text"]: r for r in _rows(extractor, "Special Envoy for Yemen Tim Lenderking travelled to Riyadh.")}
+    assert rows["Tim Lenderking"]["title"] == "Special Envoy for Yemen" and rows["Tim Lenderking"]["org"] is None
+
+
+def test_a_post_naming_its_state_goes_to_the_person_of_that_state(extractor):
+    text = ("Vladimir Putin had a telephone conversation with President of the French Republic Emmanuel Macron. "
+            "The French President informed him of his contacts.")
+    post = [r for r in _rows(extractor, text) if r["text"] == "French President"]
+    assert post and post[0]["name"] == "Emmanuel Macron"
