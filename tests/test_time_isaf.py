@@ -130,6 +130,11 @@ def test_weekday_future_from_plans_and_schedules():
     assert tag_times("They signed a cooperation plan Friday.", "1998-02-27")[0].value == "1998-02-27"
 
 
+def test_a_weekday_owning_a_noun_names_the_past():
+    text = "The relatives said they would look for ways around Wednesday's ruling."
+    assert tag_times(text, "2000-01-07")[0].value == "2000-01-05"
+
+
 def test_the_weekday_of_the_publication_day_is_that_day():
     assert tag_times("The ministers will meet Monday in Geneva.", "1998-10-26")[0].value == "1998-10-26"
     assert tag_times("The ministers met Monday in Geneva.", "1998-10-26")[0].value == "1998-10-26"

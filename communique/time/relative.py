@@ -181,7 +181,11 @@ class RelativeRules:
             direction = -2 if off is not None and off < 0 else 1
         else:
             d, basis = ctx.deictic_ref()
-            if off is None or off == 0 and rel not in ("this",):
+            if off is None and ctx.text[c.end:c.end + 2] in ("'s", "’s"):
+                # "around Wednesday's ruling": a noun dated by the weekday names what has happened;
+                # the verbs of the sentence speak of something else
+                direction = -1
+            elif off is None or off == 0 and rel not in ("this",):
                 direction = self.tense(ctx, c.start, c.end)
             else:
                 direction = {1: 1, -1: -2}.get(off, 0)
