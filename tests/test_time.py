@@ -268,3 +268,8 @@ def test_ages_rates_and_shares_are_not_durations():
                  "Iraq imports about three-quarters of its food."):
         assert tag_times(text, "1998-03-05") == [], text
     assert [t.value for t in tag_times("The talks lasted a week.", "1998-03-05")] == ["P1W"]
+
+
+def test_a_quarter_without_year_is_the_nearest_one():
+    got = tag_times("Profits fell in the fourth quarter, the company said.", "1998-01-26")
+    assert [(t.text, t.value) for t in got] == [("the fourth quarter", "1997-Q4")]

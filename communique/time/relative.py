@@ -68,7 +68,8 @@ class RelativeRules:
         if rel and ref:
             return ref.year + {"this": 0, "last": -1, "next": 1}[rel], basis
         if ctx.anchor and not ctx.partial_from_text():
-            return ctx.anchor.year, "anchor"
+            # "the fourth quarter" in a January report is the one just ended
+            return cal.closest_year(ctx.anchor, m_hint, future_ok=self.tense(ctx, *ctx.span) > 0), "anchor"
         y = ctx.context_year()
         return (y, "anchor") if y is not None else ((ref.year, basis) if ref else (None, "none"))
 
