@@ -27,11 +27,14 @@ from pathlib import Path
 from .resolve import norm_title, person_key
 
 _TRANSLIT = [(r"iy\b", "i"), (r"yy\b", "y"), (r"ay", "ai"), (r"ey", "ei"), (r"j", "y"),
-             (r"kh", "h"), (r"ou", "u"), (r"[\s\-']+", " ")]
+             (r"kh", "h"), (r"ou", "u"), (r"(?<=[^aeiou\s])ia", "ya"), (r"[\s\-']+", " ")]
 _SMALL_WORDS = {"of", "the", "and", "for", "on", "in", "to", "at"}
 DOUBTFUL_MAJORITY = 3   # documents that make a post's title-with-another-organisation the person's
+WELL_ATTESTED = 10      # documents in a post beyond which a post seen once is doubtful
+DOMINANT = 5            # times more documents in a post that make one namesake its holder
 
 
+@functools.lru_cache(maxsize=1)
 def _title_words() -> frozenset[str]:
     from .gazetteer import default_gazetteer
     gaz = default_gazetteer()
@@ -40,6 +43,7 @@ def _title_words() -> frozenset[str]:
         if " " not in t:
             words.add(t.lower())
             words.add(t.lower() + "s")      # "Ministers Hayashi" (a joint statement's heading)
+    words |= {w.rstrip(".") for w in _name_data()["salutations"] if " " not in w}
     return frozenset(words)
 
 
@@ -54,10 +58,14 @@ def translit_key(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _name_data() -> dict:
+    return json.loads((Path(__file__).resolve().parents[1] / "data" / "person_names.json").read_text("utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
 def _name_family() -> dict[str, int]:
-    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "given_name_variants.json").read_text("utf-8"))
     # keyed the way translit_key spells names ("joe" -> "yoe")
-    return {_translit(name): i for i, family in enumerate(data["families"]) for name in family}
+    return {_translit(name): i for i, family in enumerate(_name_data()["given_name_families"]) for name in family}
 
 
 def _translit(key: str) -> str:
@@ -117,7 +125,9 @@ def _group(people: list[dict]) -> list[list[dict]]:
         cands = owners.get(k, [])
         if len(cands) > 1:   # "Biden" with "Joe Biden" and "Jill Biden": the one holding its posts
             titles = _titles_of(groups[k])
-            cands = [c for c in cands if titles and titles & _titles_of(groups[c])]
+            held = sorted(((_documents_in(groups[c], titles), c) for c in cands), reverse=True)
+            # a slip ("President Jill Biden" once) does not make a rival to the holder of the post
+            cands = [held[0][1]] if held[0][0] > 0 and held[0][0] >= DOMINANT * held[1][0] else []
         if len(cands) == 1:
             groups[cands[0]].extend(groups.pop(k))
     return list(groups.values())
@@ -125,6 +135,12 @@ def _group(people: list[dict]) -> list[list[dict]]:
 
 def _titles_of(rows: list[dict]) -> set[str]:
     return {norm_title(p.get("title")).split()[-1] for r in rows for p in r.get("posts", []) if p.get("title")}
+
+
+def _documents_in(rows: list[dict], titles: set[str]) -> int:
+    """Documents in which these rows hold a post with one of the titles' head words."""
+    return sum(p.get("documents", 0) for r in rows for p in r.get("posts", [])
+               if p.get("title") and norm_title(p["title"]).split()[-1] in titles)
 
 
 def _post_key(title: str | None) -> str:
@@ -138,6 +154,9 @@ def _display_title(title: str | None) -> str | None:
     if not title:
         return title
     title = " ".join(title.split())
+    parts = [p.strip() for p in re.split(r"\s+[–—-]\s+", title)]
+    if len(parts) == 2 and parts[1].lower().endswith(parts[0].lower()):
+        title = parts[1] if len(parts[1]) > len(parts[0]) else parts[0]   # "President – President"
     if title.isupper():
         title = " ".join(w.lower() if w.lower() in _SMALL_WORDS and i else w.capitalize()
                          for i, w in enumerate(title.split()))
@@ -204,7 +223,11 @@ def tidy_posts(posts: list[dict], gaz=None) -> tuple[list[dict], list[dict]]:
             _merge_post(max(fuller, key=lambda q: q.get("documents", 0)), p)
             kept.remove(p)
     doubtful = []
+    best = max((p.get("documents", 0) for p in kept), default=0)
     for p in kept:
+        if p.get("documents", 0) == 1 and best >= WELL_ATTESTED:
+            doubtful.append(p)   # one mention beside hundreds: far more often a slip than an office
+            continue
         if p.get("documents", 0) != 1 or not p.get("org"):
             continue
         rivals = [q for q in kept if q is not p and q.get("org") and q["org"] != p["org"]
