@@ -1,0 +1,44 @@
+"""People across documents (actors/people.py): one entry per person, with posts a reader can trust."""
+from communique.actors.gazetteer import default_gazetteer
+from communique.actors.people import merge_people, translit_key
+
+
+def post(title, org=None, n=1, first="2022-01-10", last=None):
+    docs = [f"d{first}{title}{org}{i}" for i in range(n)]
+    return {"title": title, "org": org, "first_seen": first, "last_seen": last or first,
+            "documents": n, "doc_ids": docs}
+
+
+def person(pid, name, mentions, *posts):
+    return {"id": pid, "name": name, "aliases": [], "mentions": mentions, "posts": list(posts)}
+
+
+def test_a_salutation_is_not_part_of_the_name():
+    assert translit_key("Dear Tony") == translit_key("Tony")
+    assert translit_key("Lady Jill Biden") == translit_key("Jill Biden")
+
+
+def test_a_post_seen_once_beside_a_well_attested_one_is_doubtful():
+    rows = [person("p", "Volodymyr Zelenskyy", 900, post("President", "Ukraine", 40),
+                   post("Ambassador", "India"))]
+    z = merge_people(rows, default_gazetteer())[0]
+    assert [(p["title"], p["org"]) for p in z["posts"]] == [("President", "Ukraine")]
+    assert [(p["title"], p["org"]) for p in z["doubtful_posts"]] == [("Ambassador", "India")]
+
+
+def test_a_repeated_title_is_said_once():
+    rows = [person("p", "Lloyd Austin", 5, post("Secretary – Secretary", None, 2))]
+    assert merge_people(rows)[0]["posts"][0]["title"] == "Secretary"
+
+
+def test_a_surname_goes_to_the_namesake_who_holds_its_post():
+    rows = [person("a", "Joseph Biden", 50, post("President", "United States", 30)),
+            person("b", "Jill Biden", 20, post("President", None, 1)),       # a slip
+            person("c", "Biden", 300, post("President", None, 200))]
+    merged = {p["name"]: sorted(p["ids"]) for p in merge_people(rows, default_gazetteer())}
+    assert merged == {"Joseph Biden": ["a", "c"], "Jill Biden": ["b"]}
+
+
+def test_transliterations_of_one_name_join():
+    assert translit_key("Mykhailo Podoliak") == translit_key("Mykhailo Podolyak")
+    assert translit_key("Volodymyr Zelenskyy") == translit_key("Volodymyr Zelensky")
