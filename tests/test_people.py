@@ -42,3 +42,10 @@ def test_a_surname_goes_to_the_namesake_who_holds_its_post():
 def test_transliterations_of_one_name_join():
     assert translit_key("Mykhailo Podoliak") == translit_key("Mykhailo Podolyak")
     assert translit_key("Volodymyr Zelenskyy") == translit_key("Volodymyr Zelensky")
+
+
+def test_the_name_shown_is_a_full_name_not_a_particle_and_surname():
+    rows = [person("a", "Al Sisi", 30, post("President", "Egypt", 12)),
+            {"id": "b", "name": "Abdel Fattah el-Sisi", "aliases": [], "mentions": 3, "posts": []}]
+    merged = merge_people(rows, default_gazetteer())
+    assert len(merged) == 1 and merged[0]["name"] == "Abdel Fattah el-Sisi"

@@ -27,7 +27,8 @@ from pathlib import Path
 from .resolve import norm_title, person_key
 
 _TRANSLIT = [(r"iy\b", "i"), (r"yy\b", "y"), (r"ay", "ai"), (r"ey", "ei"), (r"j", "y"),
-             (r"kh", "h"), (r"ou", "u"), (r"(?<=[^aeiou\s])ia", "ya"), (r"[\s\-']+", " ")]
+             (r"kh", "h"), (r"ou", "u"), (r"(?<=[^aeiou\s])ia", "ya"), (r"[\s\-']+", " "),
+             (r"\bel\b", "al"), (r"\b(\w+)(?: \1\b)+", r"\1")]   # "el-Sisi" = "Al Sisi"; "Mishustin Mishustin"
 _SMALL_WORDS = {"of", "the", "and", "for", "on", "in", "to", "at"}
 DOUBTFUL_MAJORITY = 3   # documents that make a post's title-with-another-organisation the person's
 WELL_ATTESTED = 10      # documents in a post beyond which a post seen once is doubtful
@@ -252,6 +253,7 @@ def merge_people(people: list[dict], gaz=None) -> list[dict]:
     """Rows of `store.people()` merged into one per person: {"id", "name", "ids", "aliases",
     "mentions", "posts", "doubtful_posts"}; the name is the most mentioned full form."""
     titles = _title_words()
+    particles = set(_name_data().get("particles", []))
     out = []
     for rows in _group(people):
         main = max(rows, key=lambda r: r.get("mentions", 0))
@@ -266,7 +268,9 @@ def merge_people(people: list[dict], gaz=None) -> list[dict]:
             # "Economic Development Maxim Reshetnikov" loses to "Maxim Reshetnikov": a full name
             # inside a longer one is the name, the rest stuck to it
             padded = any(len(w) > 1 and w < word_sets[n] for w in word_sets.values())
-            return (len(words) > 1, not padded, not n.isupper(), "'" not in n and "’" not in n, names[n])
+            # "Al Sisi", "von der": a surname's particle first is no given name
+            bare = words[0].lower().rstrip(".-") in particles
+            return (len(words) > 1, not bare, not padded, not n.isupper(), "'" not in n and "’" not in n, names[n])
         best = _without_titles(max(names, key=rank), titles)
         aliases = sorted(set(names) - {best})
         main = dict(main, name=best)
