@@ -49,3 +49,15 @@ def test_the_name_shown_is_a_full_name_not_a_particle_and_surname():
             {"id": "b", "name": "Abdel Fattah el-Sisi", "aliases": [], "mentions": 3, "posts": []}]
     merged = merge_people(rows, default_gazetteer())
     assert len(merged) == 1 and merged[0]["name"] == "Abdel Fattah el-Sisi"
+
+
+def test_one_post_in_other_words_and_a_remit_stuck_to_a_name():
+    rows = [person("k", "Dmytro Kuleba", 60, post("Foreign Minister", "Ukraine", 58),
+                   post("Minister for Foreign Affairs", "Ukraine", 5)),
+            {"id": "r", "name": "Economic Development Maxim Reshetnikov", "aliases": ["Maxim Reshetnikov"],
+             "mentions": 6, "posts": [post("Minister", None, 6)]},
+            {"id": "e", "name": "Tayyip Erdogan", "aliases": ["Recep Tayyip Erdogan"], "mentions": 9, "posts": []}]
+    merged = {p["name"]: p for p in merge_people(rows, default_gazetteer())}
+    assert [(p["title"], p["documents"]) for p in merged["Dmytro Kuleba"]["posts"]] == [("Foreign Minister", 63)]
+    assert "Maxim Reshetnikov" in merged          # the remit's words dropped
+    assert "Recep Tayyip Erdogan" in merged       # a given name kept

@@ -147,6 +147,8 @@ def _documents_in(rows: list[dict], titles: set[str]) -> int:
 def _post_key(title: str | None) -> str:
     """'Minister of Finance' = 'Finance Minister', 'Secretary of Agriculture' = 'Agriculture Secretary'."""
     key = norm_title(title)
+    key = re.sub(r"^minister for foreign affairs\b.*", "foreign minister", key)
+    key = re.sub(r"^federal (chancellor|president)$", r"\1", key)          # Germany's, Austria's
     return re.sub(r"^(minister|secretary) (?:of|for) (?:the )?(\w+)$", r"\2 \1", key)
 
 
@@ -241,6 +243,23 @@ def tidy_posts(posts: list[dict], gaz=None) -> tuple[list[dict], list[dict]]:
     return sorted(kept, key=order), sorted(doubtful, key=order)
 
 
+def _body_words(gaz) -> frozenset[str]:
+    """Words of remits, bodies and places: what sticks to a name after a post."""
+    words = set(_name_data().get("portfolio_words", [])) | set(_title_words())
+    if gaz is not None:
+        for o in gaz.organisations:
+            for n in [o.get("name") or ""] + list(o.get("aliases") or []):
+                words |= set(re.findall(r"[^\W\d_]+", n.lower()))
+        for p in gaz.places:
+            words |= set(re.findall(r"[^\W\d_]+", (p.get("name") or "").lower()))
+    return frozenset(_translit(w) for w in words)
+
+
+def _stuck(extra: set[str], body_words: frozenset[str]) -> bool:
+    """Are the words a longer form adds to a name those of a remit or body ("economic development")?"""
+    return bool(extra) and all(w in body_words for w in extra)
+
+
 def _without_titles(name: str, titles: frozenset[str]) -> str:
     """'Ministers Hayashi' -> 'Hayashi': a post word that stuck to the name."""
     words = name.split()
@@ -254,6 +273,7 @@ def merge_people(people: list[dict], gaz=None) -> list[dict]:
     "mentions", "posts", "doubtful_posts"}; the name is the most mentioned full form."""
     titles = _title_words()
     particles = set(_name_data().get("particles", []))
+    gaz_words = _body_words(gaz)
     out = []
     for rows in _group(people):
         main = max(rows, key=lambda r: r.get("mentions", 0))
@@ -267,7 +287,8 @@ def merge_people(people: list[dict], gaz=None) -> list[dict]:
             words = _without_titles(n, titles).split() or [""]
             # "Economic Development Maxim Reshetnikov" loses to "Maxim Reshetnikov": a full name
             # inside a longer one is the name, the rest stuck to it
-            padded = any(len(w) > 1 and w < word_sets[n] for w in word_sets.values())
+            padded = any(len(w) > 1 and w < word_sets[n] and _stuck(word_sets[n] - w, gaz_words)
+                         for w in word_sets.values())
             # "Al Sisi", "von der": a surname's particle first is no given name
             bare = words[0].lower().rstrip(".-") in particles
             return (len(words) > 1, not bare, not padded, not n.isupper(), "'" not in n and "’" not in n, names[n])
