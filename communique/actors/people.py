@@ -287,11 +287,13 @@ def merge_people(people: list[dict], gaz=None) -> list[dict]:
             words = _without_titles(n, titles).split() or [""]
             # "Economic Development Maxim Reshetnikov" loses to "Maxim Reshetnikov": a full name
             # inside a longer one is the name, the rest stuck to it
-            padded = any(len(w) > 1 and w < word_sets[n] and _stuck(word_sets[n] - w, gaz_words)
-                         for w in word_sets.values())
+            shorter = [w for w in word_sets.values() if len(w) > 1 and w < word_sets[n]]
+            padded = any(_stuck(word_sets[n] - w, gaz_words) for w in shorter)
+            fuller = bool(shorter) and not padded        # "Recep Tayyip Erdogan" over "Tayyip Erdogan"
             # "Al Sisi", "von der": a surname's particle first is no given name
             bare = words[0].lower().rstrip(".-") in particles
-            return (len(words) > 1, not bare, not padded, not n.isupper(), "'" not in n and "’" not in n, names[n])
+            return (len(words) > 1, not bare, not padded, not n.isupper(), "'" not in n and "’" not in n,
+                    fuller, names[n])
         best = _without_titles(max(names, key=rank), titles)
         aliases = sorted(set(names) - {best})
         main = dict(main, name=best)
