@@ -48,6 +48,7 @@ def _title_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@functools.lru_cache(maxsize=65536)   # a pure function of the name: the same in every process
 def translit_key(name: str) -> str:
     """A coarse key under which common transliterations of one name coincide; a post before the
     name ("SECRETARY BLINKEN", a transcript's speaker label) is left out."""
