@@ -207,3 +207,53 @@ def test_a_post_naming_its_state_goes_to_the_person_of_that_state(extractor):
             "The French President informed him of his contacts.")
     post = [r for r in _rows(extractor, text) if r["text"] == "French President"]
     assert post and post[0]["name"] == "Emmanuel Macron"
+
+
+def test_names_closed_by_a_head_word_are_bodies_and_geographic_names(extractor):
+    text = ("Members of the Syrian Computer Society joined the 158th Fighter Wing there. "
+            "Saray al-Jihad Group fighters fled towards the Hamrin Mountains and the Gulf of "
+            "Oman. CTF 50 patrols the area.")
+    rows = {r["text"]: r["type"] for r in _rows(extractor, text)}
+    assert rows.get("Syrian Computer Society") == "ORG"
+    assert rows.get("158th Fighter Wing") == "ORG"
+    assert rows.get("Saray al-Jihad Group") == "ORG"
+    assert rows.get("CTF 50") == "ORG"
+    assert rows.get("Hamrin Mountains") == "LOC"
+    assert rows.get("Gulf of Oman") == "LOC"
+
+
+def test_a_body_of_two_states_keeps_both_states(extractor):
+    rows = _rows(extractor, "The Kazakhstan–Kyrgyzstan Intergovernmental Council met in Bishkek.")
+    assert any(r["text"] == "Kyrgyzstan" and r["type"] == "GPE" for r in rows)
+
+
+def test_places_after_near_borders_and_map_positions(extractor):
+    text = ("Near Zarqoun, one strike destroyed a tank. Jets fired from Lebanese airspace "
+            "near the Turkish border. Coordinates: 33°47′N 44°30′E / 33.78; 44.50")
+    rows = {r["text"]: r["type"] for r in _rows(extractor, text)}
+    assert rows.get("Zarqoun") == "LOC"
+    assert rows.get("Lebanese airspace") == "LOC"
+    assert rows.get("Turkish border") == "LOC"
+    assert rows.get("33°47′N 44°30′E") == "LOC"
+
+
+def test_a_surname_is_a_person_even_where_a_town_has_that_name(extractor):
+    text = ("Col. David C. Lyons commands the wing. \u201cWe are ready,\u201d Lyons said.")
+    rows = _rows(extractor, text)
+    assert all(r["type"] == "PERSON" for r in rows if r["text"] == "Lyons")
+
+
+def test_an_age_or_a_person_noun_makes_a_person_and_regimes_are_bodies(extractor):
+    text = ("One young girl, Amira, reads every day. For 14-year-old Hadeel it is safer. "
+            "The attack by Assad\u2019s brutal regime and the regime of Assad were condemned.")
+    rows = _rows(extractor, text)
+    assert any(r["text"] == "Amira" and r["type"] == "PERSON" for r in rows)
+    assert any(r["text"] == "Hadeel" and r["type"] == "PERSON" for r in rows)
+    orgs = {r["text"] for r in rows if r["type"] == "ORG"}
+    assert "Assad\u2019s brutal regime" in orgs and "regime of Assad" in orgs
+
+
+def test_ships_and_airmen_are_no_places(extractor):
+    text = "The group of Reserve Airmen flew to HMS Ocean in the Gulf."
+    rows = _rows(extractor, text)
+    assert not any(r["type"] == "LOC" and r["text"] in {"Reserve Airmen", "HMS Ocean"} for r in rows)

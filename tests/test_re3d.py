@@ -54,3 +54,33 @@ def test_prediction_on_a_left_out_gold_span_counts_neither_way():
     pred = [(0, 5, "Organisation"), (10, 23, "Organisation")]
     counts = R._match(gold, pred, "overlap", left_out)["Organisation"]
     assert counts["tp"] == 1 and counts["fp"] == 0 and counts["fn"] == 0
+
+
+def test_a_body_and_its_owner_in_the_possessive_are_one_organisation():
+    text = "He sat on ISIL's War Committee and met Iraq's famed National Orchestra, not ISIL."
+    isil, war = text.index("ISIL"), text.index("War Committee")
+    iraq, orch = text.index("Iraq"), text.index("National Orchestra")
+    last = text.rindex("ISIL")
+    spans = [(isil, isil + 4, "Organisation"), (war, war + 13, "Organisation"),
+             (iraq, iraq + 4, "Organisation"), (orch, orch + 18, "Organisation"),
+             (last, last + 4, "Organisation")]
+    joined = R._joined_owners(text, spans)
+    assert (isil, war + 13, "Organisation") in joined
+    assert (iraq, orch + 18, "Organisation") in joined
+    assert (last, last + 4, "Organisation") in joined
+
+
+def test_a_state_heading_a_list_of_places_or_modifying_a_border_is_a_location(extractor):
+    from communique.nlp.pipeline import load_base
+    nlp = load_base()
+    text = ("Aircraft conducted strikes against ISIL targets. Syria .       Near Zarqoun, one "
+            "strike engaged an ISIL tactical unit.")
+    doc = nlp(text)
+    s = text.index("Syria")
+    assert R._gpe_type(doc, s, s + 5) == "Location"
+    text = "Fighters crossed the Syria-Iraq border. The United States condemns the attack."
+    doc = nlp(text)
+    s = text.index("Syria")
+    assert R._gpe_type(doc, s, s + 5) == "Location"
+    s = text.index("United States")
+    assert R._gpe_type(doc, s, s + 13) == "Organisation"

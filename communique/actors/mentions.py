@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 
 from ..records import Mention
 from .gazetteer import default_gazetteer
+from .name_shapes import demonym_place
 from .names import name_rules, strip_the
 from .resolve import resolve_mentions
 
@@ -108,6 +109,10 @@ def _named(doc: Doc, ent: Span, gaz, sent) -> Mention | None:
     label = ent.label_
     if label == "NORP":
         country = gaz.country(text)
+        land = demonym_place(doc, ent, name_rules())
+        if land is not None and country is not None:
+            span = doc[ent.start:land]     # "the Turkish border", "Syrian territory": a place
+            return Mention(span.start_char, span.end_char, span.text, "LOC", span.text, sentence=sent)
         group = _group_of(doc, ent)
         if group is not None:
             # "Iraqi security forces", "the Syrian people", "Kurdish fighters": a group of the

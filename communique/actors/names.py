@@ -27,6 +27,9 @@ def name_rules() -> dict:
     data["collective_names_set"] = frozenset(data.get("collective_names", ()))
     data["vessel_prefixes_set"] = frozenset(data.get("vessel_prefixes", ()))
     data["agreement_words_set"] = frozenset(data.get("agreement_words", ()))
+    for key in ("org_heads", "numbered_org_heads", "geo_heads", "geo_prefixes", "geo_heads_lower",
+                "place_after_demonym", "person_nouns"):
+        data[key + "_set"] = frozenset(data.get(key, ()))
     return data
 
 

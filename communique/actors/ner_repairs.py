@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from .name_shapes import near_place, shaped_names
 from .names import name_rules
 
 HONORIFICS = {"Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sheikh", "Prof", "Prof."}
@@ -25,6 +26,7 @@ def repair_labels(doc: Doc, spans: list[Span]) -> list[Span]:
     not_orgs = frozenset(rules.get("not_orgs", ()))
     spans = [s for s in spans if not _noise(doc, s, not_orgs)]
     spans = _joined_initials(doc, _regimes(doc, spans, frozenset(rules.get("regime_nouns", ()))))
+    spans = shaped_names(doc, [near_place(doc, s) or s for s in spans], rules)
     countries = _countries_named(spans, gaz)
     person_words = _person_name_words(spans)
     out = []
@@ -33,7 +35,7 @@ def repair_labels(doc: Doc, spans: list[Span]) -> list[Span]:
             span = _place_named(doc, span, gaz, countries, person_words) or span
         if span.label_ in {"ORG", "GPE", "LOC"} and not span.id_:
             span = _person_named(doc, span, gaz) or span
-        if span.label_ in {"ORG", "PERSON", "GPE"} and not span.id_:
+        if span.label_ in {"ORG", "PERSON", "GPE", "FAC", "LOC"} and not span.id_:
             span = _not_actor(doc, span, rules) or span
         if len(span) == 1 and span.text in rules["collective_names_set"] and span.label_ != "ORG":
             span = Span(doc, span.start, span.end, label="ORG")   # "the Coalition" as a person
@@ -57,7 +59,7 @@ def _cues(doc: Doc, span: Span, person_words: set[str]) -> tuple[bool, bool]:
     person = (prev is not None and (prev.ent_type_ == "TITLE" or prev.text in HONORIFICS)) \
         or (nxt is not None and nxt.text == "," and after is not None and after.ent_type_ == "TITLE") \
         or (span.root.dep_ == "nsubj" and span.root.head.lemma_ in _SPEECH) \
-        or (len(span) == 1 and span.text in person_words)
+        or (len(span) == 1 and span.text in person_words) or _described_as_person(doc, span)
     if nxt is not None and nxt.text in {"'s", "\u2019s"}:
         return False, person
     head = span.root
@@ -76,6 +78,15 @@ def _cues(doc: Doc, span: Span, person_words: set[str]) -> tuple[bool, bool]:
     return place, person
 
 
+def _described_as_person(doc: Doc, span: Span) -> bool:
+    """'14-year-old Amjad', 'One young girl, Islam,', 'the farms' owner, Jamal Alzoubi': an age
+    or a noun for a person right before the name."""
+    i = span.start
+    if i >= 3 and doc[i - 1].lower_ == "old" and doc[i - 2].text == "-" and doc[i - 3].lower_ in {"year", "years"}:
+        return True
+    return i >= 2 and doc[i - 1].text == "," and doc[i - 2].lower_ in name_rules()["person_nouns_set"]
+
+
 def _one_sense(doc: Doc, spans: list[Span], gaz, person_words: set[str]) -> list[Span]:
     """One name, one kind of thing in a document: a name the gazetteer does not know as a body
     or state that the text puts only where places go ('in Daquq', 'the town of X') is a place
@@ -87,7 +98,10 @@ def _one_sense(doc: Doc, spans: list[Span], gaz, person_words: set[str]) -> list
     person_cue: dict[str, bool] = {}
     candidates = []
     for span in spans:
-        if span.label_ not in {"PERSON", "ORG", "GPE", "LOC"} or span.id_ or len(span) > 3 \
+        # a known town may still be a surname of the text ("David C. Lyons ... Lyons said")
+        known_place = span.id_.startswith("place:") and span.text in person_words
+        if span.label_ not in {"PERSON", "ORG", "GPE", "LOC"} or (span.id_ and not known_place) \
+                or len(span) > 3 \
                 or not span.text[:1].isupper() or span.text.isupper():
             continue
         if any(t.text in body_words for t in span) or span.text in collective:
@@ -104,7 +118,8 @@ def _one_sense(doc: Doc, spans: list[Span], gaz, person_words: set[str]) -> list
             if place_cue[key] and span.label_ in {"PERSON", "ORG"} and not gaz.org(key, fuzzy=False):
                 span = Span(doc, span.start, span.end, label="GPE")
             elif person_cue[key] and span.label_ in {"GPE", "LOC", "ORG"} and not gaz.country(key) \
-                    and not gaz.org(key, fuzzy=False) and normalise_key(key) not in gaz._place_key:
+                    and not gaz.org(key, fuzzy=False) and (normalise_key(key) not in gaz._place_key
+                                                           or key in person_words):
                 span = Span(doc, span.start, span.end, label="PERSON")
         out.append(span)
     return out
@@ -116,12 +131,16 @@ def normalise_key(text: str) -> str:
 
 
 def _not_actor(doc: Doc, span: Span, rules: dict) -> Span | None:
-    """Names the NER takes for bodies or people that are sites, ships, operations or
-    agreements: 'Ishtar Gate' (FAC), 'USS Hopper' (PRODUCT), 'Operation Steel Curtain' (EVENT),
-    'Cessation of Hostilities' (LAW)."""
+    """Names the NER takes for bodies, people or places that are sites, ships, operations,
+    agreements or groups of people: 'Ishtar Gate', 'Tharthar Barrage' (FAC), 'USS Hopper'
+    (PRODUCT), 'Operation Steel Curtain' (EVENT), 'Cessation of Hostilities' (LAW), 'Reserve
+    Airmen' (ORG, a group)."""
     first, last = span[0].text, span[-1].text
-    if span.label_ == "ORG" and last in rules["facility_words_set"]:
+    if last in rules["facility_words_set"] and (span.label_ == "ORG" or
+                                                 (span.label_ == "PERSON" and len(span) > 1)):
         return Span(doc, span.start, span.end, label="FAC")
+    if span.label_ in {"GPE", "LOC"} and span[-1].lower_ in rules["group_nouns_set"]:
+        return Span(doc, span.start, span.end, label="ORG")    # "Reserve Airmen": people, no place
     if first in rules["vessel_prefixes_set"] and len(span) > 1:
         return Span(doc, span.start, span.end, label="PRODUCT")
     if span.label_ == "ORG" and first == "Operation" and len(span) > 1:
@@ -222,16 +241,34 @@ def _person_named(doc: Doc, span: Span, gaz) -> Span | None:
 
 
 def _regimes(doc: Doc, spans: list[Span], regime_nouns: frozenset) -> list[Span]:
-    """'the Assad regime', 'the Maduro government': a person's name that modifies such a noun
-    names a body, the regime, not the person."""
+    """'the Assad regime', 'Assad's brutal regime', 'the regime of Assad': a person's name that
+    owns or modifies such a noun names a body, the regime, not the person."""
     out = []
     for span in spans:
-        if span.label_ == "PERSON" and span.end < len(doc) and len(span) <= 3 \
-                and doc[span.end].lower_ in regime_nouns:
-            out.append(Span(doc, span.start, span.end + 1, label="ORG"))
-            continue
+        if span.label_ == "PERSON" and len(span) <= 3:
+            end = _regime_after(doc, span.end, regime_nouns)
+            if end is not None:
+                out.append(Span(doc, span.start, end, label="ORG"))
+                continue
+            if span.start >= 2 and doc[span.start - 1].lower_ == "of" \
+                    and doc[span.start - 2].lower_ in regime_nouns and doc[span.start - 2].pos_ == "NOUN":
+                out.append(Span(doc, span.start - 2, span.end, label="ORG"))
+                continue
         out.append(span)
     return out
+
+
+def _regime_after(doc: Doc, j: int, regime_nouns: frozenset) -> int | None:
+    """Where 'regime' ends after a name: right after it, or after "'s" and one adjective."""
+    if j < len(doc) and doc[j].lower_ in regime_nouns:
+        return j + 1
+    if j < len(doc) and doc[j].text in {"'s", "\u2019s"}:
+        k = j + 1
+        if k < len(doc) and doc[k].pos_ == "ADJ":
+            k += 1
+        if k < len(doc) and doc[k].lower_ in regime_nouns:
+            return k + 1
+    return None
 
 
 def _joined_initials(doc: Doc, spans: list[Span]) -> list[Span]:

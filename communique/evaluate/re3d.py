@@ -28,7 +28,10 @@ relations, each with an IBCC confidence. What is scored here:
   mentions ``via="group"``) are Organisations.
 * Flat spans, as an NER gives them: a span inside a longer one of the same system is dropped. re3d
   marks "Palmyra, Syria" as one Location: a town followed by a comma and a place that does not go
-  on as a list is joined to it, for both systems. In the ``names`` scope, predictions without a
+  on as a list is joined to it, for both systems. re3d also marks a body with its owner in the
+  possessive ("ISIL's War Committee", "Iraq's National Symphony Orchestra") as one Organisation
+  where an NER gives two, so two Organisations joined by "'s" are one span, for both systems (in
+  one-to-one overlap matching the second part was otherwise a false positive). In the ``names`` scope, predictions without a
   name's capital (pronouns) are left out for both systems too.
 * communique's person mentions are scored with the post that precedes the name ("Foreign Minister
   Julie Bishop"), as re3d marks them; a post set off by a comma ("Gen. Joseph Votel, commander of
@@ -216,6 +219,10 @@ LOCATIVE_PREPS = {"in", "at", "near", "into", "across", "inside", "outside", "th
                   "to", "from", "around", "over", "towards", "toward", "through", "on"}
 
 
+# nouns of a boundary a state modifies as a place ("the Syria-Iraq border")
+BORDER_NOUNS = {"border", "frontier", "boundary", "coast", "coastline", "airspace", "territory"}
+
+
 # verbs whose object is a place one goes to, holds or borders
 PLACE_VERBS = {"visit", "enter", "leave", "reach", "cross", "border", "isolate", "liberate", "tour",
                "invade", "occupy", "encircle", "surround", "evacuate", "flee"}
@@ -226,7 +233,9 @@ def _gpe_type(doc, start: int, end: int) -> str:
     Turkey") is a Location; a state that acts, owns or is a party ("Iraq's democratic process",
     "U.S. forces", "support for Iraq", "between the UK and France", "our ally Turkey") is an
     Organisation. A state in apposition to a place ("Palmyra, Syria"), the object of a verb of
-    movement or holding ("visited Turkey") or qualified by an adjective ("a democratic Syria") is a
+    movement or holding ("visited Turkey"), qualified by an adjective ("a democratic Syria",
+    "Arabic-speaking Iraq"), modifying a boundary ("the Syria-Iraq border") or standing alone on
+    a line as the heading of the places listed under it ("Syria ." in strike releases) is a
     Location. Towns and regions are Locations."""
     from ..actors.gazetteer import default_gazetteer
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -241,9 +250,18 @@ def _gpe_type(doc, start: int, end: int) -> str:
         return "Location"       # "visited Turkey", "isolate Raqqah, Syria", "bordering Iran"
     if tok.dep_ == "appos" and tok.head.ent_type_ in {"GPE", "LOC", "FAC"}:
         return "Location"       # "Palmyra, Syria"; "our ally Turkey" is a party
-    if any(c.dep_ == "amod" and c.pos_ == "ADJ" for c in span.root.children):
-        return "Location"       # "a democratic Syria", "northwestern Syria"
+    if any(c.dep_ == "amod" and (c.pos_ == "ADJ" or any(t.text == "-" for t in c.subtree))
+           for c in span.root.children):
+        return "Location"       # "a democratic Syria", "northwestern Syria", "Arabic-speaking Iraq"
+    head = tok
+    while head.dep_ in {"compound", "nmod", "amod"} and head.head is not head:
+        head = head.head        # "Syria" -> "Iraq" -> "border"
+    if head is not tok and head.lemma_ in BORDER_NOUNS:
+        return "Location"       # "the Syria-Iraq border"
+    if all(t.is_punct or t.is_space or start <= t.idx < end for t in span.sent):
+        return "Location"       # a state alone on a line heads the places listed under it
     return "Organisation"
+
 
 
 SPACY_TYPES = {"PERSON": "Person", "ORG": "Organisation", "LOC": "Location", "FAC": "Location"}
@@ -283,6 +301,23 @@ def _joined_places(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
     return out
 
 
+_OWNER = re.compile(r"^['\u2019]s(\s+[a-z][a-z-]*){0,2}\s+$")
+
+
+def _joined_owners(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """'ISIL's War Committee', 'Iraq's famed National Symphony Orchestra': re3d marks a body with
+    its owner in the possessive as one Organisation; an NER gives two. An Organisation, "'s" (and
+    at most two lowercase modifiers) and an Organisation are joined (for both systems)."""
+    out: list[tuple[int, int, str]] = []
+    for s, f, t in spans:
+        if out and t == "Organisation" and out[-1][2] == "Organisation" \
+                and _OWNER.match(text[out[-1][1]:s]):
+            out[-1] = (out[-1][0], f, t)
+            continue
+        out.append((s, f, t))
+    return out
+
+
 def _group_plural(text: str) -> bool:
     """'Syrians', 'Iraqis': a nationality in the plural is a group of people, an Organisation."""
     return text[:1].isupper() and text.endswith("s") and not text.isupper()
@@ -305,7 +340,7 @@ def _spacy_spans(doc) -> list[tuple[int, int, str]]:
         if t:
             s, f = _trim(doc.text, ent.start_char, ent.end_char)
             out.append((s, f, t))
-    return _joined_places(doc.text, _flat(out))
+    return _joined_owners(doc.text, _joined_places(doc.text, _flat(out)))
 
 
 def _with_post(doc, m) -> int:
@@ -348,7 +383,7 @@ def _communique_spans(doc, mentions) -> list[tuple[int, int, str]]:
         out.append((s, f, t))
         if m.type == "PERSON" and m.title and m.via in {"name", "surname"}:
             out += _apposed_post(doc, m)
-    return _joined_places(doc.text, _flat(out))
+    return _joined_owners(doc.text, _joined_places(doc.text, _flat(out)))
 
 
 def _apposed_post(doc, m) -> list[tuple[int, int, str]]:

@@ -132,6 +132,11 @@ def _needs_met(tok: Token, spec: dict, lex: Lexicon) -> bool:
                 return False
             if not objs and "for" not in _preps(tok):
                 return False
+        elif need == "to_actor":
+            # "spoke to Foreign Minister X": the one spoken to is an actor, not "reporters"
+            if not any(_person_like(o, lex) and o.ent_type_ in {"PERSON", "TITLE"}
+                       or o.ent_type_ in {"ORG", "GPE"} for o in _preps(tok).get("to", [])):
+                return False
         elif need == "obj_person":
             # the one received, hosted or called is a person or a delegation, not a cargo
             if not any(_person_like(o, lex) for o in _objects(tok)):
@@ -183,8 +188,9 @@ def _verb_frame(tok: Token, lex: Lexicon) -> Frame | None:
         return None
     if spec.get("active_only") and any(c.dep_ == "auxpass" for c in tok.children):
         return None     # "escalation would be met with consequences"
-    if not _needs_met(tok, spec, lex) and not (
-            spec.get("needs") == ["prep:with"] and collective_subject(tok, lex)):
+    # "the two ministers spoke": a collective subject stands for "with each other"
+    with_only = spec.get("needs") == ["prep:with"] or ["prep:with"] in spec.get("needs_any", [])
+    if not _needs_met(tok, spec, lex) and not (with_only and collective_subject(tok, lex)):
         return None
     noun = None
     if spec.get("participation"):
