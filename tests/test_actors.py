@@ -257,3 +257,14 @@ def test_ships_and_airmen_are_no_places(extractor):
     text = "The group of Reserve Airmen flew to HMS Ocean in the Gulf."
     rows = _rows(extractor, text)
     assert not any(r["type"] == "LOC" and r["text"] in {"Reserve Airmen", "HMS Ocean"} for r in rows)
+
+
+def test_ranks_aircraft_events_and_religions_are_no_bodies(extractor):
+    rows = _rows(extractor, "Questions will be taken by Navy Capt. Jeff Davis at the Pentagon.")
+    assert not any(r["type"] == "ORG" and "Capt" in r["text"] for r in rows)
+    assert any(r["text"] == "Jeff Davis" and r["type"] == "PERSON" for r in rows)
+    rows = _rows(extractor, "Air Force F-16 Fighting Falcons from the Vermont Air National Guard arrived here.")
+    assert not any("F-16" in r["text"] for r in rows)
+    rows = _rows(extractor, "The leaders met for the UK-France Summit. The Summit is the first since last year.")
+    assert not any(r["text"] == "Summit" for r in rows)
+    assert _rows(extractor, "They falsely use the name of Islam to commit atrocities.") == []

@@ -28,7 +28,7 @@ def name_rules() -> dict:
     data["vessel_prefixes_set"] = frozenset(data.get("vessel_prefixes", ()))
     data["agreement_words_set"] = frozenset(data.get("agreement_words", ()))
     for key in ("org_heads", "numbered_org_heads", "geo_heads", "geo_prefixes", "geo_heads_lower",
-                "place_after_demonym", "person_nouns"):
+                "place_after_demonym", "person_nouns", "event_words"):
         data[key + "_set"] = frozenset(data.get(key, ()))
     return data
 

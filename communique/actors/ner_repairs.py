@@ -8,6 +8,8 @@ lean on what else the document says: which states it mentions, which names it gi
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from .name_shapes import near_place, shaped_names
@@ -24,7 +26,8 @@ def repair_labels(doc: Doc, spans: list[Span]) -> list[Span]:
     gaz = default_gazetteer()
     rules = name_rules()
     not_orgs = frozenset(rules.get("not_orgs", ()))
-    spans = [s for s in spans if not _noise(doc, s, not_orgs)]
+    ranks = frozenset(rules.get("rank_abbreviations", ()))
+    spans = [s for s in spans if not _noise(doc, s, not_orgs, ranks)]
     spans = _joined_initials(doc, _regimes(doc, spans, frozenset(rules.get("regime_nouns", ()))))
     spans = shaped_names(doc, [near_place(doc, s) or s for s in spans], rules)
     countries = _countries_named(spans, gaz)
@@ -43,6 +46,8 @@ def repair_labels(doc: Doc, spans: list[Span]) -> list[Span]:
     out = _one_sense(doc, out, gaz, person_words)
     return out + _missed_names(doc, out, rules)
 
+
+_PLATFORM = re.compile(r"^[A-Z][A-Za-z]{0,2}-\d{1,3}[A-Z]?s?$")   # F-16, MQ-9, B-52, MiG-29
 
 _PLACE_NOUNS = {"town", "village", "city", "suburb", "district", "area", "outskirts", "province",
                 "governorate", "neighbourhood", "neighborhood", "region", "island"}
@@ -145,15 +150,30 @@ def _not_actor(doc: Doc, span: Span, rules: dict) -> Span | None:
         return Span(doc, span.start, span.end, label="PRODUCT")
     if span.label_ == "ORG" and first == "Operation" and len(span) > 1:
         return Span(doc, span.start, span.end, label="EVENT")
+    if span.label_ == "ORG" and len(span) == 1 and first in rules["event_words_set"]:
+        return Span(doc, span.start, span.end, label="EVENT")    # "the Summit is the first since ..."
+    if span.label_ == "ORG" and any(_PLATFORM.match(t.text) for t in span):
+        return Span(doc, span.start, span.end, label="PRODUCT")  # "Air Force F-16 Fighting Falcons"
     if span.label_ == "ORG" and any(t.lower_ in rules["agreement_words_set"] for t in span) \
             and not any(t.text in rules["body_words_set"] for t in span):
         return Span(doc, span.start, span.end, label="LAW")
     return None
 
 
-def _noise(doc: Doc, span: Span, not_orgs: frozenset) -> bool:
+def _rank_stub(doc: Doc, span: Span, ranks: frozenset) -> bool:
+    """'Navy Capt. Jeff Davis': the service and rank belong to the person's post."""
+    if span.label_ != "ORG":
+        return False
+    last = span[-1].text.rstrip(".")
+    after = doc[span.end].text.rstrip(".") if span.end < len(doc) else ""
+    return last in ranks or (after in ranks and span.end + 1 < len(doc) and doc[span.end + 1].text == ".")
+
+
+def _noise(doc: Doc, span: Span, not_orgs: frozenset, ranks: frozenset = frozenset()) -> bool:
     """A weapon's or a format's acronym ('VBIED', 'UAV', 'MRI'), or an acronym inside a line
-    written in capitals ('THIS IS A TEST'), is no body."""
+    written in capitals ('THIS IS A TEST'), is no body; nor is a service before a rank."""
+    if ranks and _rank_stub(doc, span, ranks):
+        return True
     if span.label_ not in {"ORG", "PRODUCT", "GPE", "NORP"} or len(span) != 1:
         return False
     text = span.text
