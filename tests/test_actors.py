@@ -268,3 +268,11 @@ def test_ranks_aircraft_events_and_religions_are_no_bodies(extractor):
     rows = _rows(extractor, "The leaders met for the UK-France Summit. The Summit is the first since last year.")
     assert not any(r["text"] == "Summit" for r in rows)
     assert _rows(extractor, "They falsely use the name of Islam to commit atrocities.") == []
+
+
+def test_a_name_cut_after_its_particle_goes_on_to_the_surname(extractor):
+    rows = _rows(extractor, "President of the European Commission Ursula von der Leyen met the Secretary. "
+                            "Von der Leyen said the Union stands with Ukraine.")
+    names = {r["text"]: r["name"] for r in rows if r["type"] == "PERSON"}
+    assert names.get("Ursula von der Leyen") == "Ursula von der Leyen"
+    assert names.get("Von der Leyen") == "Ursula von der Leyen"

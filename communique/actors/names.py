@@ -72,7 +72,7 @@ def repair_entities(doc: Doc) -> list[Span]:
     out += _names_after_posts(doc, out, rules)
     from .ner_repairs import repair_labels
     out = repair_labels(doc, _no_overlaps(out))
-    out = [_place_not_person(doc, _with_first_name(doc, span, out)) for span in out]
+    out = [_place_not_person(doc, _with_first_name(doc, _particle_tail(doc, span), out)) for span in out]
     # strip a leading "the" and trailing whitespace tokens from every entity
     cleaned = []
     for span in out:
@@ -106,6 +106,17 @@ def _known_prefix_cut(ent: Span) -> int | None:
                 return None
             return k
     return None
+
+
+def _particle_tail(doc: Doc, span: Span) -> Span:
+    """'Ursula von der' + 'Leyen': a name cut after its particle goes on to the surname."""
+    if span.label_ != "PERSON" or span[-1].text not in NAME_PARTICLES:
+        return span
+    end = span.end
+    while end < len(doc) and doc[end - 1].text in NAME_PARTICLES and doc[end].text[:1].isupper() \
+            and doc[end].is_alpha:
+        end += 1
+    return Span(doc, span.start, end, label=span.label_, kb_id=span.kb_id_) if end > span.end else span
 
 
 def _with_first_name(doc: Doc, span: Span, spans: list[Span]) -> Span:
