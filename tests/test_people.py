@@ -61,3 +61,9 @@ def test_one_post_in_other_words_and_a_remit_stuck_to_a_name():
     assert [(p["title"], p["documents"]) for p in merged["Dmytro Kuleba"]["posts"]] == [("Foreign Minister", 63)]
     assert "Maxim Reshetnikov" in merged          # the remit's words dropped
     assert "Recep Tayyip Erdogan" in merged       # a given name kept
+
+
+def test_speaker_labels_and_a_state_before_a_name_join_the_person():
+    assert translit_key("Emmanuel Macron Macron EmmanuelPresident") == translit_key("Emmanuel Macron")
+    assert translit_key("Olaf Scholz(retranslated") == translit_key("Olaf Scholz")
+    assert translit_key("President of Kazakhstan Kassym-Jomart Tokayev") == translit_key("Kassym-Zhomart Tokayev")

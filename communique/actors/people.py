@@ -26,10 +26,12 @@ from pathlib import Path
 
 from .resolve import norm_title, person_key
 
-_TRANSLIT = [(r"iy\b", "i"), (r"yy\b", "y"), (r"ay", "ai"), (r"ey", "ei"), (r"j", "y"),
+_TRANSLIT = [(r"zh", "j"), (r"iy\b", "i"), (r"yy\b", "y"), (r"ay", "ai"), (r"ey", "ei"), (r"j", "y"),
              (r"kh", "h"), (r"ou", "u"), (r"(?<=[^aeiou\s])ia", "ya"), (r"[\s\-']+", " "),
              (r"\bel\b", "al"), (r"\b(\w+)(?: \1\b)+", r"\1")]   # "el-Sisi" = "Al Sisi"; "Mishustin Mishustin"
 _SMALL_WORDS = {"of", "the", "and", "for", "on", "in", "to", "at"}
+_CONNECTORS = frozenset({"of", "the", "for", "and"})
+_GLUED_TITLE = re.compile(r"(?<=[a-z])(?=(?:President|Federal|Prime|Minister|Chancellor|Secretary|Chairman|Head)\b)")
 DOUBTFUL_MAJORITY = 3   # documents that make a post's title-with-another-organisation the person's
 WELL_ATTESTED = 10      # documents in a post beyond which a post seen once is doubtful
 DOMINANT = 5            # times more documents in a post that make one namesake its holder
@@ -52,11 +54,22 @@ def _title_words() -> frozenset[str]:
 def translit_key(name: str) -> str:
     """A coarse key under which common transliterations of one name coincide; a post before the
     name ("SECRETARY BLINKEN", a transcript's speaker label) is left out."""
-    words = person_key(name).split()
     titles = _title_words()
-    while len(words) > 1 and words[0] in titles:
-        words = words[1:]
+    # a transcript's speaker label glued to its tooltip: "Emmanuel Macron Macron EmmanuelPresident"
+    name = _GLUED_TITLE.sub(" ", name)
+    name = re.sub(r"\(.*$", "", name).strip(" :;,.–—-")      # "Olaf Scholz(retranslated", "Lukashenko:"
+    words = _without_titles(person_key(name), titles, _state_words()).split()
+    while len(words) > 1 and words[-1] in titles:
+        words = words[:-1]
+    seen: set[str] = set()
+    words = [w for w in words if not (w in seen or seen.add(w))]
     return _translit(" ".join(words))
+
+
+@functools.lru_cache(maxsize=1)
+def _state_words() -> frozenset[str]:
+    from .gazetteer import default_gazetteer
+    return frozenset(c["name"].lower() for c in default_gazetteer().countries)
 
 
 @functools.lru_cache(maxsize=1)
@@ -261,10 +274,12 @@ def _stuck(extra: set[str], body_words: frozenset[str]) -> bool:
     return bool(extra) and all(w in body_words for w in extra)
 
 
-def _without_titles(name: str, titles: frozenset[str]) -> str:
-    """'Ministers Hayashi' -> 'Hayashi': a post word that stuck to the name."""
+def _without_titles(name: str, titles: frozenset[str], places: frozenset[str] = frozenset()) -> str:
+    """'Ministers Hayashi' -> 'Hayashi', 'of Kazakhstan Kassym-Jomart Tokayev' -> 'Kassym-Jomart
+    Tokayev': post words, connectors and the post's state that stuck to the name."""
     words = name.split()
-    while len(words) > 1 and words[0].lower().strip(".,") in titles:
+    drop = titles | _CONNECTORS | places
+    while len(words) > 1 and words[0].lower().strip(".,") in drop:
         words = words[1:]
     return " ".join(words)
 
@@ -275,6 +290,7 @@ def merge_people(people: list[dict], gaz=None) -> list[dict]:
     titles = _title_words()
     particles = set(_name_data().get("particles", []))
     gaz_words = _body_words(gaz)
+    states = _state_words()
     out = []
     for rows in _group(people):
         main = max(rows, key=lambda r: r.get("mentions", 0))
@@ -295,7 +311,7 @@ def merge_people(people: list[dict], gaz=None) -> list[dict]:
             bare = words[0].lower().rstrip(".-") in particles
             return (len(words) > 1, not bare, not padded, not n.isupper(), "'" not in n and "’" not in n,
                     fuller, names[n])
-        best = _without_titles(max(names, key=rank), titles)
+        best = _without_titles(max(names, key=rank), titles, states)
         aliases = sorted(set(names) - {best})
         main = dict(main, name=best)
         posts, doubtful = tidy_posts([post for r in rows for post in r.get("posts", [])], gaz)
