@@ -67,3 +67,8 @@ def test_speaker_labels_and_a_state_before_a_name_join_the_person():
     assert translit_key("Emmanuel Macron Macron EmmanuelPresident") == translit_key("Emmanuel Macron")
     assert translit_key("Olaf Scholz(retranslated") == translit_key("Olaf Scholz")
     assert translit_key("President of Kazakhstan Kassym-Jomart Tokayev") == translit_key("Kassym-Zhomart Tokayev")
+
+
+def test_headline_words_after_a_name_are_not_part_of_it():
+    assert translit_key("Antony J. Blinken Remarks") == translit_key("Antony Blinken")
+    assert translit_key("Sherman’s Call") == translit_key("Sherman")

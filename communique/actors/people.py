@@ -59,11 +59,18 @@ def translit_key(name: str) -> str:
     name = _GLUED_TITLE.sub(" ", name)
     name = re.sub(r"\(.*$", "", name).strip(" :;,.–—-")      # "Olaf Scholz(retranslated", "Lukashenko:"
     words = _without_titles(person_key(name), titles, _state_words()).split()
-    while len(words) > 1 and words[-1] in titles:
+    words = [re.sub(r"['’]s$", "", w) for w in words]
+    tail = titles | _headline_words()
+    while len(words) > 1 and words[-1] in tail:
         words = words[:-1]
     seen: set[str] = set()
     words = [w for w in words if not (w in seen or seen.add(w))]
     return _translit(" ".join(words))
+
+
+@functools.lru_cache(maxsize=1)
+def _headline_words() -> frozenset[str]:
+    return frozenset(_name_data().get("headline_words", []))
 
 
 @functools.lru_cache(maxsize=1)
