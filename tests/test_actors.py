@@ -7,7 +7,7 @@ from communique.actors.people import merge_people, translit_key
 from communique.actors.resolve import person_id, person_key
 
 TEXT = ("Secretary of State Antony J. Blinken met Foreign Minister of Ruritania Boris Valdane "
-        "in Geneva on Friday. Secretary Blinken thanked the Foreign Minister for the talks. "
+        "in Geneva on Friday. Secretary Blinken called the Foreign Minister's proposals useful. "
         "Later Antony Blinken spoke to the Prime Minister. Near Palmyra, the ministers saw ruins.")
 
 
@@ -154,8 +154,8 @@ def test_a_name_in_apposition_to_a_post_is_a_person(extractor):
 
 
 def test_an_honorific_makes_a_person(extractor):
-    rows = _rows(extractor, "Mr Alzoubi is convinced it is a win-win situation.")
-    assert any(r["text"] == "Alzoubi" and r["type"] == "PERSON" for r in rows)
+    rows = _rows(extractor, "Mr Haddadin believes the plan serves both sides.")
+    assert any(r["text"] == "Haddadin" and r["type"] == "PERSON" for r in rows)
 
 
 def test_regime_named_after_a_person_is_a_body(extractor):
@@ -190,10 +190,10 @@ def test_a_middle_initial_does_not_cut_a_name(extractor):
 
 
 def test_a_post_running_into_a_verb_is_not_the_name_before_it(extractor):
-    text = ("Responding to the call for direct contact with Vladimir Zelensky, the President of Russia "
-            "reaffirmed his position. He met Antonio Guterres, the UN Secretary-General, in New York.")
+    text = ("Replying to the request for a meeting with Tomas Varga, the President of Hungary "
+            "repeated his position. He met Antonio Guterres, the UN Secretary-General, in New York.")
     rows = {r["text"]: r for r in _rows(extractor, text)}
-    assert rows["Vladimir Zelensky"]["title"] is None            # "the President of Russia" opens a clause
+    assert rows["Tomas Varga"]["title"] is None                  # "the President of Hungary" opens a clause
     assert (rows["Antonio Guterres"]["title"], rows["Antonio Guterres"]["org"]) == ("Secretary-General", "UN")
 
 
@@ -203,8 +203,8 @@ def test_a_remit_is_not_the_posts_organisation(extractor):
 
 
 def test_a_post_naming_its_state_goes_to_the_person_of_that_state(extractor):
-    text = ("Vladimir Putin had a telephone conversation with President of the French Republic Emmanuel Macron. "
-            "The French President informed him of his contacts.")
+    text = ("Vladimir Putin and President of the French Republic Emmanuel Macron held talks by telephone. "
+            "The French President told him about his recent contacts.")
     post = [r for r in _rows(extractor, text) if r["text"] == "French President"]
     assert post and post[0]["name"] == "Emmanuel Macron"
 
@@ -229,12 +229,12 @@ def test_a_body_of_two_states_keeps_both_states(extractor):
 
 def test_places_after_near_borders_and_map_positions(extractor):
     text = ("Near Zarqoun, one strike destroyed a tank. Jets fired from Lebanese airspace "
-            "near the Turkish border. Coordinates: 33°47′N 44°30′E / 33.78; 44.50")
+            "near the Turkish border. Coordinates: 35°12′N 41°05′E / 35.20; 41.08")
     rows = {r["text"]: r["type"] for r in _rows(extractor, text)}
     assert rows.get("Zarqoun") == "LOC"
     assert rows.get("Lebanese airspace") == "LOC"
     assert rows.get("Turkish border") == "LOC"
-    assert rows.get("33°47′N 44°30′E") == "LOC"
+    assert rows.get("35°12′N 41°05′E") == "LOC"
 
 
 def test_a_surname_is_a_person_even_where_a_town_has_that_name(extractor):
@@ -263,15 +263,15 @@ def test_ranks_aircraft_events_and_religions_are_no_bodies(extractor):
     rows = _rows(extractor, "Questions will be taken by Navy Capt. Jeff Davis at the Pentagon.")
     assert not any(r["type"] == "ORG" and "Capt" in r["text"] for r in rows)
     assert any(r["text"] == "Jeff Davis" and r["type"] == "PERSON" for r in rows)
-    rows = _rows(extractor, "Air Force F-16 Fighting Falcons from the Vermont Air National Guard arrived here.")
+    rows = _rows(extractor, "Two Air Force F-16 jets from a state Air National Guard wing landed at the base on Tuesday.")
     assert not any("F-16" in r["text"] for r in rows)
-    rows = _rows(extractor, "The leaders met for the UK-France Summit. The Summit is the first since last year.")
+    rows = _rows(extractor, "Ministers gathered in Lisbon for the Iberian Summit. The Summit ended with a joint declaration.")
     assert not any(r["text"] == "Summit" for r in rows)
-    assert _rows(extractor, "They falsely use the name of Islam to commit atrocities.") == []
+    assert _rows(extractor, "The group claims to act in the name of Islam while it attacks civilians.") == []
 
 
 def test_a_name_cut_after_its_particle_goes_on_to_the_surname(extractor):
-    rows = _rows(extractor, "President of the European Commission Ursula von der Leyen met the Secretary. "
+    rows = _rows(extractor, "President of the European Commission Ursula von der Leyen arrived in Kyiv on Friday. "
                             "Von der Leyen said the Union stands with Ukraine.")
     names = {r["text"]: r["name"] for r in rows if r["type"] == "PERSON"}
     assert names.get("Ursula von der Leyen") == "Ursula von der Leyen"

@@ -264,8 +264,8 @@ def test_month_with_an_ordinal_word_and_march_as_a_procession():
 
 
 def test_ages_rates_and_shares_are_not_durations():
-    for text in ("Howes, 37 years old when he was kidnapped, was freed.", "a dividend of $1.76 a year",
-                 "Iraq imports about three-quarters of its food."):
+    for text in ("Marsh, 41 years old at the time of his arrest, was released.", "a dividend of $1.76 a year",
+                 "The island buys about three-quarters of its fuel abroad."):
         assert tag_times(text, "1998-03-05") == [], text
     assert [t.value for t in tag_times("The talks lasted a week.", "1998-03-05")] == ["P1W"]
 

@@ -20,7 +20,7 @@ def test_dateline_and_yesterday():
 
 
 def test_dateline_without_year_takes_release_number_year_and_weekday():
-    text = ("Force Targets Taliban Commander\nISAF Joint Command - Afghanistan 2010-09-CA-005 For Immediate Release\n"
+    text = ("Force Targets Taliban Commander\nISAF Joint Command - Afghanistan 2010-09-CA-901 For Immediate Release\n"
             "KABUL, Afghanistan (Sept. 1) - A joint patrol stopped two trucks carrying fertiliser on a road "
             "east of the capital Tuesday and held the drivers for questioning.")
     r = incident_date(release(text))

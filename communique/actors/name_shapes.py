@@ -133,8 +133,10 @@ def shaped_names(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
             drop.add(id(s))
         replace[start] = Span(doc, start, end, label=label)
     out = [s for s in spans if id(s) not in drop] + list(replace.values())
-    return sorted(out + _near_places(doc, out, rules) + _coordinates(doc, out),
-                  key=lambda s: s.start)
+    coords = _coordinates(doc, out)
+    held = {i for c in coords for i in range(c.start, c.end)}
+    out = [s for s in out if not any(i in held for i in range(s.start, s.end))]
+    return sorted(out + _near_places(doc, out, rules) + coords, key=lambda s: s.start)
 
 
 def _near_places(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
@@ -163,8 +165,10 @@ def near_place(doc: Doc, span: Span) -> Span | None:
 
 
 def _coordinates(doc: Doc, spans: list[Span]) -> list[Span]:
-    """'33°47′N 44°30′E', '33.783°N 44.500°E': a map position is a location."""
-    taken = {i for s in spans for i in range(s.start, s.end) if s.label_ not in {"CARDINAL", "QUANTITY"}}
+    """'35°12′N 41°05′E', '35.200°N 41.083°E': a map position is a location."""
+    # a statistical tag over the digits ("05′E / 35.20" as ORG) does not hold a map position back
+    taken = {i for s in spans for i in range(s.start, s.end) if s.label_ not in {"CARDINAL", "QUANTITY"}
+             and any(sum(ch.isalpha() for ch in t.text) >= 2 for t in s)}
     found = []
     for m in _COORD.finditer(doc.text):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")

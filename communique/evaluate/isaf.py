@@ -1,10 +1,10 @@
 """Score incident dates on the ISAF press releases (expert `start_date` per release).
 
-A release opens with its number and a dateline ("2013-01-S-025 ... KABUL, Afghanistan (Jan. 25,
-2013)") and then says when the incident happened ("yesterday", "Tuesday", "last night"). The
+A release opens with its number and a dateline ("2012-05-S-031 ... KABUL, Afghanistan (May 14,
+2012)") and then says when the incident happened ("yesterday", "Tuesday", "last night"). The
 incident date is found the way an analyst reads it:
 
-1. the anchor is the dateline's date ("(Jan. 25, 2013)"); a dateline without a year
+1. the anchor is the dateline's date ("(May 14, 2012)"); a dateline without a year
    ("(Sept. 1)") takes the year from the release number ("2010-09-CA-005" -> 2010, the year that
    puts the dateline nearest the release month); without a dateline, the first full date near the
    top (a dated title: "Operational Update, Jan. 10, 2011");
@@ -43,7 +43,7 @@ from ..time import calendar as cal
 DEFAULT_PATH = (Path(__file__).resolve().parents[3] / "shared" / "data" / "isaf-press-releases"
                 / "isaf_press_releases_test_flat.jsonl")
 RELEASE_NO = re.compile(r"\b((?:19|20)\d\d)-([01]\d)-[A-Z]{1,4}[-–]\d{2,4}\b")
-# "KABUL, Afghanistan (Jan. 25, 2013)", "BAGRAM AIRFIELD, Afghanistan (Sept. 1) -"
+# "KABUL, Afghanistan (May 14, 2012)", "BAGRAM AIRFIELD, Afghanistan (Sept. 1) -"
 DATELINE = re.compile(r"\b[A-Z][A-Za-z.'\-]*(?:[^\S\n]+[A-Za-z.'\-]+){0,4}[^\S\n]*,[^\S\n]*[A-Z][a-z]+[^\S\n]*"
                       r"\((?P<date>[A-Z][a-z]{2,9}\.?[^\S\n]+\d{1,2}(?:[^\S\n]*,[^\S\n]*(?P<y>\d{4}))?)[^\S\n]*\)")
 # "the July 2 attack", "Tuesday's attack", "an attack Jan. 7", "since Oct. 1": a date that names an
@@ -87,7 +87,7 @@ def _fill_year(value: str, rec: dict) -> dt.date | None:
 
 def find_anchor(text: str, rec: dict) -> tuple[dt.date | None, int, str]:
     """(anchor date, offset where the body starts, how the anchor was found): the dateline
-    "KABUL, Afghanistan (Jan. 25, 2013)", else a dated title or header ("Dec. 6: Operations ...",
+    "KABUL, Afghanistan (May 14, 2012)", else a dated title or header ("Dec. 6: Operations ...",
     "Operational Update, Jan. 10, 2011") in the first lines."""
     m = DATELINE.search(text)
     if m:

@@ -34,7 +34,7 @@ relations, each with an IBCC confidence. What is scored here:
   one-to-one overlap matching the second part was otherwise a false positive). In the ``names`` scope, predictions without a
   name's capital (pronouns) are left out for both systems too.
 * communique's person mentions are scored with the post that precedes the name ("Foreign Minister
-  Julie Bishop"), as re3d marks them; a post set off by a comma ("Gen. Joseph Votel, commander of
+  Julie Bishop"), as re3d marks them; a post set off by a comma ("Gen. Mark Hale, commander of the
   U.S. Central Command") is a Person span of its own, as re3d marks it. Mentions by post alone are
   scored as they are, those that name no one in the document ("the Foreign Secretary") included
   (as `entities_of` lists them). Bare spaCy has no posts; this favours communique by design.
@@ -387,7 +387,7 @@ def _communique_spans(doc, mentions) -> list[tuple[int, int, str]]:
 
 
 def _apposed_post(doc, m) -> list[tuple[int, int, str]]:
-    """'Gen. Joseph Votel, commander of U.S. Central Command', 'Minister for the Middle East,
+    """'Gen. Mark Hale, commander of the regional command', 'Minister for the Middle East,
     Tobias Ellwood': a post set off from the name by a comma is a mention of the person of its
     own in re3d (the two are tied by IsSynonymOf), as communique reads it (mentions._post_for)."""
     from ..actors.gazetteer import default_gazetteer

@@ -95,7 +95,7 @@ class Resolver(RelativeRules):
                         best = (dist, sign)
         if best[0] == 99:
             # no cue near the expression: the verb may sit earlier in a long clause
-            # ("Qantas will almost double its flights between Australia and India by August")
+            # ("the airline will nearly double its routes between the two capitals by August")
             s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - TENSE_CLAUSE_CHARS)
             stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
             e = min(stops + [end + TENSE_CLAUSE_CHARS])
