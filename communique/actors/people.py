@@ -8,14 +8,19 @@ is merged here:
 - full names with one surname and compatible given names ("Tony Blinken", "Antony Blinken";
   "A. Blinken") join each other;
 - a surname alone ("Blinken", from "Secretary Blinken" in a text that never gives the full name)
-  joins the one full name with that surname.
+  joins the one full name with that surname, or the namesake who holds its posts ("Biden");
+- what sticks to a name in headlines and transcripts is not part of it: salutations ("Dear Tony"),
+  headline words ("Blinken Remarks"), a speaker label's tooltip, the post's state before the name.
+Short forms of given names, salutations, headline words and remit words are data
+(data/person_names.json).
 
 Posts are put in one spelling ("SECRETARY" = "Secretary"; "Russian Federation" = "Russia",
 "State Department" = "United States Department of State"), a post that is a shorter form of another
 the person holds joins it ("Secretary" into "Secretary of State, United States"; "President" into
-"President, Russia"), and a post seen in a single document while the same title with another
-organisation is attested in several is set aside as doubtful: it is far more often a post
-mention resolved to the wrong person than a second office.
+"President, Russia"), and two kinds of post are set aside as doubtful, being far more often a post
+mention resolved to the wrong person than a second office: one seen in a single document beside
+a post attested in WELL_ATTESTED documents, and one seen once while the same title with another
+organisation is attested in DOUBTFUL_MAJORITY.
 """
 from __future__ import annotations
 
