@@ -273,3 +273,8 @@ def test_ages_rates_and_shares_are_not_durations():
 def test_a_quarter_without_year_is_the_nearest_one():
     got = tag_times("Profits fell in the fourth quarter, the company said.", "1998-01-26")
     assert [(t.text, t.value) for t in got] == [("the fourth quarter", "1997-Q4")]
+
+
+def test_a_weekday_with_its_part_of_day_is_dated_by_the_day():
+    t = tag_times("Protesters marched through the city on Friday night.", "2000-01-08")[0]
+    assert (t.text, t.type, t.value) == ("Friday night", "DATE", "2000-01-07")

