@@ -278,3 +278,10 @@ def test_a_quarter_without_year_is_the_nearest_one():
 def test_a_weekday_with_its_part_of_day_is_dated_by_the_day():
     t = tag_times("Protesters marched through the city on Friday night.", "2000-01-08")[0]
     assert (t.text, t.type, t.value) == ("Friday night", "DATE", "2000-01-07")
+
+
+def test_the_day_before_an_event_is_not_counted_from_the_last_date():
+    text = "He was last seen on Nov. 3, the day before the authorities issued a warrant."
+    assert [t.text for t in tag_times(text, "1999-05-07")] == ["Nov. 3"]
+    got = [(t.text, t.value) for t in tag_times("They met on Nov. 3. The day before, aides had spoken.", "1999-05-07")]
+    assert got[-1] == ("The day before", "1998-11-02")
