@@ -335,8 +335,8 @@ def people(name, db, everyone, doubtful):
         if post.get("last_seen") and post.get("last_seen") != seen:
             seen += f"..{post['last_seen']}"
         n = post.get("documents") or 0
-        docs = f"  ({n} document{'s' if n != 1 else ''})" if n else ""
-        return f"    {mark}{post['title']}{org}  {seen}{docs}".rstrip()
+        docs = f"({n} document{'s' if n != 1 else ''})" if n else ""
+        return "    " + "  ".join(part for part in (f"{mark}{post['title']}{org}", seen, docs) if part)
 
     with _store(db) as store:
         for person in people_report(store, name, everyone=everyone):

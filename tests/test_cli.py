@@ -120,3 +120,13 @@ def test_time_command_gives_offsets(tmp_path):
     assert any(r["value"] == "2019-09-26" for r in rows)
     for r in rows:
         assert text[r["start"]:r["end"]] == r["text"]
+
+
+def test_people_lists_each_person_once_with_posts_dates_and_documents(store):
+    db, _ = store
+    out = run("people", "--db", str(db), "Mirziyoyev")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("Shavkat Mirziyoyev")
+    assert lines[1] == "    President, Uzbekistan  2022-07-22  (1 document)"
+    assert sum(1 for line in lines if not line.startswith(" ")) == 1
