@@ -62,7 +62,6 @@ class Lexicon:
     future_cues: list[str]
     past_cues: list[str]
     not_past_ed: list[str]
-    part_of_date_before: str
     capitalised_only: set[str]
     refs: dict[str, str]
     ref_exceptions: dict[str, list[str]]
@@ -247,7 +246,6 @@ def load_lexicon(language: str = "en") -> Lexicon:
         sets=low(vocab["sets"]),
         set_quantifiers=vocab["set_quantifiers"], future_cues=vocab["future_cues"],
         past_cues=vocab["past_cues"], not_past_ed=vocab.get("not_past_ed", []),
-        part_of_date_before=vocab.get("part_of_date_before", ""),
         capitalised_only=set(vocab.get("capitalised_only", [])),
         refs=low(phrases["refs"]), ref_exceptions=phrases.get("ref_words_need_context", {}),
         deictic_days=low(phrases["deictic_days"]), day_parts_deictic=low(phrases["day_parts_deictic"]),

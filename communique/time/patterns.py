@@ -12,7 +12,9 @@ A patterns file holds, for one language:
   `when` {group: regex} (full match on the group's lower-cased text), `when_raw` (on its text as
   written), `when_present` / `unless_present` [groups], `before` / `not_before` (search at the end of
   the 25 lower-cased characters before the match), `after` / `not_after` (match at the start of
-  the 25 after it), `text` / `not_text` (search in the matched text) and `paragraph_start`.
+  the 25 after it), `text` / `not_text` (search in the matched text) and `paragraph_start`;
+- `part_of_date_before` (optional): a template for the words before a date that make it a part of
+  that day ("the night of 24 February"), ending where the date begins.
 
 A new language is a new patterns file beside its vocabulary and phrases files; no code changes.
 """

@@ -14,6 +14,7 @@ from . import calendar as cal
 from .context import Context, Norm
 from .grammar import Candidate, Grammar
 from .lexicon import load_lexicon
+from .patterns import expand
 from .resolver import Resolver
 
 YEAR_RULES = {"date_mdy", "date_dmy", "date_my", "year", "iso_date", "dot_date", "slash_date",
@@ -59,8 +60,9 @@ class Tagger:
         self.lex = load_lexicon(language)
         self.grammar = Grammar(self.lex)
         self.resolver = Resolver(self.lex)
-        pattern = self.lex.part_of_date_before
-        self.part_before = re.compile(pattern.replace("{part}", self.lex.rx["part"]), re.I) if pattern else None
+        pattern = self.lex.patterns.get("part_of_date_before")
+        self.part_before = (re.compile(expand(pattern, self.lex.patterns["macros"], self.lex.rx), re.I)
+                            if pattern else None)
 
     # ------------------------------------------------------------------ api
     def tag(self, text: str, anchor=None, split_ranges: bool = False) -> list[Timex]:
