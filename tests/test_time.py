@@ -285,3 +285,19 @@ def test_the_day_before_an_event_is_not_counted_from_the_last_date():
     assert [t.text for t in tag_times(text, "1999-05-07")] == ["Nov. 3"]
     got = [(t.text, t.value) for t in tag_times("They met on Nov. 3. The day before, aides had spoken.", "1999-05-07")]
     assert got[-1] == ("The day before", "1998-11-02")
+
+
+def test_a_quotation_keeps_its_own_tense_and_a_m_does_not_end_the_sentence():
+    text = ("''This courageous father will leave at 4 in the morning (4 a.m. EDT Thursday),'' "
+            "Castro said.")
+    t = tag_times(text, "2000-04-05")[-1]
+    assert (t.text, t.value) == ("4 a.m. EDT Thursday", "2000-04-06T04:00")
+
+
+def test_trie_alternation_matches_like_longest_first():
+    import re
+    from communique.time.lexicon import alternation
+    words = ["a", "an", "a couple of", "about", "at least", "mon", "monday", "mid-"]
+    rx = re.compile(r"(?<!\w)" + alternation(words), re.I)
+    found = [m.group(0) for m in rx.finditer("An hour, a couple of days, at least Monday, mid-May, Mon")]
+    assert found == ["An", "a couple of", "at least", "Monday", "mid-", "Mon"]

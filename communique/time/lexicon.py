@@ -19,15 +19,34 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 def alternation(words, boundary: bool = True) -> str:
-    """A regex alternation of phrases, longest first; spaces match any run of blanks."""
-    items = sorted({w.lower() for w in words if w}, key=lambda w: (-len(w), w))
-    parts = []
-    for w in items:
-        p = re.escape(w).replace(r"\ ", " ").replace(" ", r"\s+")
-        if boundary and w[-1].isalnum():
-            p += r"\b"
-        parts.append(p)
-    return "(?:" + "|".join(parts) + ")"
+    """A regex alternation of phrases; spaces match any run of blanks. Built as a trie (phrases that
+    share a start share its test), longer continuations first, so it matches what the plain
+    longest-first alternation matches but tries far fewer branches at each position."""
+    trie: dict = {}
+    for w in {w.lower() for w in words if w}:
+        node = trie
+        for ch in w:
+            node = node.setdefault(r"\s+" if ch == " " else re.escape(ch), {})
+        node[""] = r"\b" if boundary and w[-1].isalnum() else ""
+    return _trie_regex(trie)
+
+
+def _longest(node: dict) -> int:
+    return max((0 if k == "" else 1 + _longest(v)) for k, v in node.items())
+
+
+def _trie_regex(node: dict) -> str:
+    branches = []
+    for k, v in sorted(node.items(), key=lambda kv: (-(0 if kv[0] == "" else 1 + _longest(kv[1])), kv[0])):
+        branches.append(v if k == "" else k + _trie_body(v))
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _trie_body(node: dict) -> str:
+    if len(node) == 1:
+        (k, v), = node.items()
+        return v if k == "" else k + _trie_body(v)
+    return _trie_regex(node)
 
 
 def key(text: str) -> str:

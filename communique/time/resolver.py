@@ -20,6 +20,45 @@ from .relative import RelativeRules
 TENSE_LEFT_WORDS = 8
 TENSE_RIGHT_WORDS = 6
 TENSE_CLAUSE_CHARS = 250
+# a quotation is its own clause: "will leave at 4 a.m. Thursday,'' Castro said" is future
+_QUOTE = re.compile(r"''|``|[\"\u201c\u201d\u00ab\u00bb\u201e]")
+
+
+def _is_full_stop(text: str, i: int) -> bool:
+    """A '.' that ends a sentence: not inside a number or "a.m.", not after one letter ("U.S.")."""
+    nxt = text[i + 1:i + 2]
+    if nxt and not nxt.isspace():
+        return False
+    return not (i >= 1 and text[i - 1].isalpha() and (i < 2 or not text[i - 2].isalpha()))
+
+
+def _stop_before(text: str, start: int, reach: int) -> int:
+    """The last full stop within `reach` characters before `start`, else -1."""
+    i, floor = start, max(0, start - reach)
+    while True:
+        i = text.rfind(".", floor, i)
+        if i < 0 or _is_full_stop(text, i):
+            return i
+
+
+def _stop_after(text: str, end: int, reach: int) -> int:
+    """The first full stop within `reach` characters after `end`, else -1."""
+    i, ceiling = end - 1, end + reach
+    while True:
+        i = text.find(".", i + 1, ceiling)
+        if i < 0 or _is_full_stop(text, i):
+            return i
+
+
+def _inside_quotes(text: str, s: int, start: int, end: int, e: int) -> tuple[int, int]:
+    """Narrow the stretch s..e around start..end so that it does not cross a quotation mark."""
+    last = None
+    for last in _QUOTE.finditer(text, s + 1, start):
+        pass
+    if last is not None:
+        s = last.end() - 1
+    first = _QUOTE.search(text, end, e)
+    return s, (first.start() if first else e)
 
 
 class Resolver(RelativeRules):
@@ -81,9 +120,10 @@ class Resolver(RelativeRules):
         """+1 when the words around a position (same sentence, a few words either side) speak of
         the future, else -1; the nearest cue wins."""
         text = ctx.text
-        s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 100)
-        stops = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
+        s = max(_stop_before(text, start, 100), text.rfind("\n", 0, start), start - 100)
+        stops = [i for i in (_stop_after(text, end, 60), text.find("\n", end)) if i >= 0]
         e = min(stops + [end + 60])
+        s, e = _inside_quotes(text, s, start, end, e)
         left = " ".join(text[s + 1:start].split()[-TENSE_LEFT_WORDS:])
         right = " ".join(text[end:e].split()[:TENSE_RIGHT_WORDS])
         best = (99, -1)
@@ -96,9 +136,11 @@ class Resolver(RelativeRules):
         if best[0] == 99:
             # no cue near the expression: the verb may sit earlier in a long clause
             # ("the airline will nearly double its routes between the two capitals by August")
-            s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - TENSE_CLAUSE_CHARS)
-            stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+            s = max(_stop_before(text, start, TENSE_CLAUSE_CHARS), text.rfind("\n", 0, start),
+                    start - TENSE_CLAUSE_CHARS)
+            stops = [i for i in (_stop_after(text, end, TENSE_CLAUSE_CHARS), text.find("\n", end)) if i >= 0]
             e = min(stops + [end + TENSE_CLAUSE_CHARS])
+            s, e = _inside_quotes(text, s, start, end, e)
             before, after = text[s + 1:start], text[end:e]
             cues = [(len(before) - m.end() if side == 0 else m.start(), sign)
                     for side, chunk in ((0, before), (1, after))
