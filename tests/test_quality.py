@@ -41,3 +41,13 @@ def test_seed_scores_stay_above_floors(extractor, seed_gold_path):
     below = {k: (got[k], floor) for k, floor in FLOORS["seed"].items() if got[k] < floor}
     assert not below, f"extraction got worse on the seed (got, floor): {below}"
     assert report["summary"]["furniture_leaks"] == 0
+
+
+def test_time_fixture_scores_stay_above_floors():
+    from communique.evaluate.timeml import evaluate_timeml
+    report = evaluate_timeml(str(HERE / "fixtures" / "timeml"))
+    assert report["documents"] == 20 and report["gold"] > 400
+    got = {"value_f1": report["value_f1"], "strict_f1": report["strict"]["f1"],
+           "relaxed_f1": report["relaxed"]["f1"]}
+    below = {k: (got[k], floor) for k, floor in FLOORS["time_fixtures"].items() if got[k] < floor}
+    assert not below, f"temporal tagging got worse on the TimeML fixtures (got, floor): {below}"

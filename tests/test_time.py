@@ -100,7 +100,7 @@ def test_deictics_against_anchor():
     assert got["yesterday"] == "2019-09-25"
     assert got["tomorrow"] == "2019-09-27"
     assert got["this morning"] == "2019-09-26TMO"
-    assert got["tonight"] == "2019-09-26"
+    assert got["tonight"] == "2019-09-26TNI"
     assert got["This year"] == "2019"
     assert got["last month"] == "2019-08"
     assert got["next month"] == "2019-10"
@@ -275,9 +275,9 @@ def test_a_quarter_without_year_is_the_nearest_one():
     assert [(t.text, t.value) for t in got] == [("the fourth quarter", "1997-Q4")]
 
 
-def test_a_weekday_with_its_part_of_day_is_dated_by_the_day():
+def test_a_weekday_with_its_part_of_day_is_a_time():
     t = tag_times("Protesters marched through the city on Friday night.", "2000-01-08")[0]
-    assert (t.text, t.type, t.value) == ("Friday night", "DATE", "2000-01-07")
+    assert (t.text, t.type, t.value) == ("Friday night", "TIME", "2000-01-07TNI")
 
 
 def test_the_day_before_an_event_is_not_counted_from_the_last_date():
@@ -301,3 +301,37 @@ def test_trie_alternation_matches_like_longest_first():
     rx = re.compile(r"(?<!\w)" + alternation(words), re.I)
     found = [m.group(0) for m in rx.finditer("An hour, a couple of days, at least Monday, mid-May, Mon")]
     assert found == ["An", "a couple of", "at least", "Monday", "mid-", "Mon"]
+
+
+def test_clock_time_takes_the_day_its_sentence_names():
+    text = ("The exercise ended on 18 August. On 18 August the first group crossed the border at 05:30 "
+            "local time. The ministry reported it at 14:00.")
+    got = [(t.text, t.value) for t in tag_times(text, "2015-08-24")]
+    assert ("05:30 local time", "2015-08-18T05:30") in got
+    assert ("14:00", "2015-08-24T14:00") in got
+
+
+def test_vague_stretches_and_the_last_quarter_of_a_year():
+    got = {t.text: (t.type, t.value) for t in tag_times(
+        "Prices rose in recent weeks and will rise in the coming months, after floods in the last "
+        "quarter of 2013. In recent years output fell.", "2014-04-11")}
+    assert got["recent weeks"] == ("DURATION", "PXW")
+    assert got["the coming months"] == ("DURATION", "PXM")
+    assert got["the last quarter of 2013"] == ("DATE", "2013-Q4")
+    assert got["recent years"] == ("DATE", "PAST_REF")
+
+
+def test_weekday_of_a_named_week_and_tense_cues():
+    got = {t.text: t.value for t in tag_times(
+        "The council will meet on Friday next week. She must surrender her passport by Friday. "
+        "The launch had been scheduled for Monday.", "2013-09-25")}
+    assert got["Friday next week"] == "2013-10-04"
+    assert got["Friday"] == "2013-09-27"
+    assert got["Monday"] == "2013-09-23"
+
+
+def test_bare_may_is_a_month_but_not_a_surname():
+    got = [(t.text, t.value) for t in tag_times(
+        "The schedule for May is not final. Judge Ellen May said the hearing went well, May said.",
+        "2024-04-18")]
+    assert got == [("May", "2024-05")]

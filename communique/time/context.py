@@ -21,6 +21,7 @@ class Context:
     last_day: str | None = None          # latest day-precision value
     last_day_begin: str | None = None    # when that was a range: its first and last day
     last_day_finish: str | None = None
+    last_day_at: int = -1                # where that expression ends
     last_value: str | None = None        # latest calendar value of any grain
     last_year: int | None = None
     last_complete_year: int | None = None  # year of the latest day-precision date

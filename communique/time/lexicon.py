@@ -84,7 +84,7 @@ class Lexicon:
     capitalised_only: set[str]
     refs: dict[str, str]
     ref_exceptions: dict[str, list[str]]
-    deictic_days: dict[str, int]
+    deictic_days: dict[str, int | list]     # offset in days, or [offset, part of day]
     day_parts_deictic: dict[str, Any]
     relative_mods: dict[str, tuple[int, str]]
     day_anaphora: dict[str, int]
@@ -102,6 +102,7 @@ class Lexicon:
     plural_suffix: str = ""
     short_months_ok: list[str] = field(default_factory=list)   # bare month names of 3 letters that count
     past_form: str = ""                                         # regex of a past-tense verb form
+    future_form: str = ""                                       # regex of a verb form that plans ahead
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- look-ups
@@ -278,4 +279,5 @@ def load_lexicon(language: str = "en") -> Lexicon:
         position_prefixes=vocab.get("position_prefixes", []), half_suffixes=vocab.get("half_suffixes", []),
         plural_suffix=vocab.get("plural_suffix", ""),
         short_months_ok=[m.lower() for m in vocab.get("short_months_ok", [])], past_form=vocab.get("past_form", ""),
+        future_form=vocab.get("future_form", ""),
     )

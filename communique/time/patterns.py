@@ -11,7 +11,8 @@ A patterns file holds, for one language:
   "37 years old"). A filter rejects a match when all its conditions hold:
   `when` {group: regex} (full match on the group's lower-cased text), `when_raw` (on its text as
   written), `when_present` / `unless_present` [groups], `before` / `not_before` (search at the end of
-  the 25 lower-cased characters before the match), `after` / `not_after` (match at the start of
+  the 25 lower-cased characters before the match; `before_raw` the same on the text as written),
+  `after` / `not_after` (match at the start of
   the 25 after it), `text` / `not_text` (search in the matched text) and `paragraph_start`;
 - `part_of_date_before` (optional): a template for the words before a date that make it a part of
   that day ("the night of 24 February"), ending where the date begins.
@@ -57,6 +58,7 @@ class Filter:
     when_present: tuple
     unless_present: tuple
     before: re.Pattern | None
+    before_raw: re.Pattern | None
     not_before: re.Pattern | None
     after: re.Pattern | None
     not_after: re.Pattern | None
@@ -72,7 +74,8 @@ class Filter:
                    when_raw={g: re.compile(p) for g, p in (spec.get("when_raw") or {}).items()},
                    when_present=tuple(spec.get("when_present", ())),
                    unless_present=tuple(spec.get("unless_present", ())),
-                   before=_rx(spec.get("before")), not_before=_rx(spec.get("not_before")),
+                   before=_rx(spec.get("before")), before_raw=_rx(spec.get("before_raw")),
+                   not_before=_rx(spec.get("not_before")),
                    after=_rx(spec.get("after")), not_after=_rx(spec.get("not_after")),
                    text=_rx(spec.get("text")), not_text=_rx(spec.get("not_text")),
                    paragraph_start=bool(spec.get("paragraph_start")))
@@ -93,6 +96,8 @@ class Filter:
         if self.before and not self.before.search(before):
             return False
         if self.not_before and self.not_before.search(before):
+            return False
+        if self.before_raw and not self.before_raw.search(text[max(0, start - 25):start]):
             return False
         if self.after and not self.after.match(after):
             return False

@@ -141,13 +141,16 @@ class RelativeRules:
     def r_deictic_day(self, c, g, ctx):
         deic = key(g["deic"]).replace("'s", "")
         off = self.lex.deictic_days.get(deic, self.lex.deictic_days.get(key(g["deic"]), 0))
+        own_part = None
+        if isinstance(off, list):  # "tonight": [0, "NI"], a day with its part
+            off, own_part = off
         if ctx.narrative and off == 0 and not g.get("part") and deic == "today":
             return Norm(value="PRESENT_REF")
         ref, basis = ctx.deictic_ref()
         if ref is None:
             return Norm(value="XXXX-XX-XX", basis="none")
         d = ref + dt.timedelta(days=off)
-        part = self.lex.parts_of_day.get(key(g.get("part") or ""))
+        part = self.lex.parts_of_day.get(key(g.get("part") or "")) or own_part
         if part:
             return Norm(type="TIME", value=d.isoformat() + ("T" + part if not part.startswith("T") else part), basis=basis)
         return Norm(value=d.isoformat(), basis=basis, mod=self.pos_mod(g))
@@ -198,9 +201,24 @@ class RelativeRules:
             value = d.isoformat()
         else:
             value = cal.weekday_near(d, wd, direction).isoformat()
-        # "Friday night" is dated by its day: the part of day stays in the extent, as TimeML
-        # annotators give it (the day in 16 of 23 such TBAQ expressions)
+        # "Friday night" is a TIME with its part of day, as the TimeML guidelines and TimeBank give
+        # it (AQUAINT's annotators split on it)
+        part = self.lex.parts_of_day.get(key(g.get("part") or ""))
+        if part and basis != "none":
+            return Norm(type="TIME", value=value + ("T" + part if not part.startswith("T") else part), basis=basis)
         return Norm(value=value, basis=basis, mod=self.pos_mod(g))
+
+    def r_weekday_of_week(self, c, g, ctx):
+        """'Friday next week', 'Monday last week': that weekday in the week named."""
+        wd = self.lex.weekday(g["wd"])
+        off, kind = self.lex.relative_mods.get(key(g["wrel"]), (None, ""))
+        if not wd or off is None or kind != "deictic":
+            return None
+        d, basis = ctx.deictic_ref()
+        if d is None:
+            return None
+        monday = d - dt.timedelta(days=d.isoweekday() - 1) + dt.timedelta(weeks=off)
+        return Norm(value=(monday + dt.timedelta(days=wd - 1)).isoformat(), basis=basis)
 
     def r_weekday_set(self, c, g, ctx):
         return Norm(type="SET", value=f"XXXX-WXX-{self.lex.weekday(g['wdp'])}")
@@ -304,11 +322,11 @@ class RelativeRules:
 
     def r_bare_units(self, c, g, ctx):
         dmod = key(g.get("dmod") or "")
-        if dmod == "recent":
-            return Norm(value="PAST_REF")
-        if dmod in ("coming", "the coming"):
-            return Norm(value="FUTURE_REF")
         unit = self.lex.unit(g["unit"])
+        if dmod == "recent" and unit in ("Y", "DE", "CE"):
+            # "recent years" is a vague past, "recent weeks" and "the coming months" a vague
+            # stretch: as TimeML annotators mostly give them (TimeBank, AQUAINT)
+            return Norm(value="PAST_REF")
         return Norm(type="DURATION", value=cal.duration("X", unit)) if unit else None
 
     def r_year_end(self, c, g, ctx):
@@ -342,7 +360,11 @@ class RelativeRules:
 
     # ------------------------------------------------------------ clock times
     def _clock(self, ctx: Context, h: int, mi: int) -> Norm:
-        if ctx.anchor and not ctx.narrative:
+        # a bare clock time is on the day its sentence names ("on 18 August ... at 05:30"), else
+        # in news on the day of publication, in a history on the day the story has reached
+        if ctx.last_day and self._same_sentence(ctx, ctx.last_day_at, ctx.span[0]):
+            day, basis = ctx.last_day, "anchor"
+        elif ctx.anchor and not ctx.narrative:
             day, basis = ctx.anchor.isoformat(), "anchor"
         elif ctx.last_day:
             day, basis = ctx.last_day, "anchor"
@@ -387,4 +409,7 @@ class RelativeRules:
         return Norm(type="SET", value=self.lex.sets[key(g["sw"])])
 
     def r_ref(self, c, g, ctx):
-        return Norm(value=self.lex.refs[key(g["ref"])])
+        # "recent weeks", "the coming months": a vague stretch (PXW), as TimeML annotators mostly
+        # give them; "recent years", "the future": a vague point
+        value = self.lex.refs[key(g["ref"])]
+        return Norm(value=value, type="DURATION" if value.startswith("P") else "DATE")

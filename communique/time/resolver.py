@@ -64,7 +64,9 @@ def _inside_quotes(text: str, s: int, start: int, end: int, e: int) -> tuple[int
 class Resolver(RelativeRules):
     def __init__(self, lex: Lexicon):
         self.lex = lex
-        self.future_rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in lex.future_cues) + r")(?!\w)", re.I)
+        future_form = "|" + lex.future_form if lex.future_form else ""
+        self.future_rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in lex.future_cues) + r")(?!\w)"
+                                    + future_form, re.I)
         # a past form by its shape (English: a lower-case word in -ed, but not "United" or "hundred")
         not_past = "|".join(re.escape(w) for w in lex.not_past_ed) or "(?!)"
         form = "|" + lex.past_form.replace("{not_past}", not_past) if lex.past_form else ""
@@ -119,6 +121,10 @@ class Resolver(RelativeRules):
     def tense(self, ctx: Context, start: int, end: int) -> int:
         """+1 when the words around a position (same sentence, a few words either side) speak of
         the future, else -1; the nearest cue wins."""
+        return 1 if self.tense_cue(ctx, start, end) > 0 else -1
+
+    def tense_cue(self, ctx: Context, start: int, end: int) -> int:
+        """+1 future, -1 past, 0 when no word around the position tells."""
         text = ctx.text
         s = max(_stop_before(text, start, 100), text.rfind("\n", 0, start), start - 100)
         stops = [i for i in (_stop_after(text, end, 60), text.find("\n", end)) if i >= 0]
@@ -126,14 +132,8 @@ class Resolver(RelativeRules):
         s, e = _inside_quotes(text, s, start, end, e)
         left = " ".join(text[s + 1:start].split()[-TENSE_LEFT_WORDS:])
         right = " ".join(text[end:e].split()[:TENSE_RIGHT_WORDS])
-        best = (99, -1)
-        for side, chunk in ((0, left), (1, right)):
-            for rx, sign in ((self.future_rx, 1), (self.past_rx, -1)):
-                for m in rx.finditer(chunk):
-                    dist = len(chunk) - m.end() if side == 0 else m.start()
-                    if dist < best[0]:
-                        best = (dist, sign)
-        if best[0] == 99:
+        cues = self._cues(left, right)
+        if not cues:
             # no cue near the expression: the verb may sit earlier in a long clause
             # ("the airline will nearly double its routes between the two capitals by August")
             s = max(_stop_before(text, start, TENSE_CLAUSE_CHARS), text.rfind("\n", 0, start),
@@ -141,13 +141,20 @@ class Resolver(RelativeRules):
             stops = [i for i in (_stop_after(text, end, TENSE_CLAUSE_CHARS), text.find("\n", end)) if i >= 0]
             e = min(stops + [end + TENSE_CLAUSE_CHARS])
             s, e = _inside_quotes(text, s, start, end, e)
-            before, after = text[s + 1:start], text[end:e]
-            cues = [(len(before) - m.end() if side == 0 else m.start(), sign)
-                    for side, chunk in ((0, before), (1, after))
-                    for rx, sign in ((self.future_rx, 1), (self.past_rx, -1)) for m in rx.finditer(chunk)]
-            if cues:
-                return min(cues)[1]
-        return best[1]
+            cues = self._cues(text[s + 1:start], text[end:e])
+        return min(cues)[2] if cues else 0
+
+    def _cues(self, before: str, after: str) -> list[tuple[int, int, int]]:
+        """(distance from the expression, minus length, +1 future / -1 past) of each tense cue; at the
+        same distance the longer cue wins ("had been scheduled" over "scheduled")."""
+        return [(len(before) - m.end() if side == 0 else m.start(), m.start() - m.end(), sign)
+                for side, chunk in ((0, before), (1, after))
+                for rx, sign in ((self.future_rx, 1), (self.past_rx, -1)) for m in rx.finditer(chunk)]
+
+    @staticmethod
+    def _same_sentence(ctx: Context, a: int, b: int) -> bool:
+        """Positions a <= b lie in one sentence: no full stop or line break between them."""
+        return 0 <= a <= b and "\n" not in ctx.text[a:b] and _stop_before(ctx.text, b, b - a) < a
 
     @staticmethod
     def day_value(y: int | None, m: int, d: int) -> tuple[str | None, str | None]:

@@ -180,6 +180,7 @@ class Tagger:
             ctx.last_day_begin = ctx.last_day
             pf = cal.parse(finish)
             ctx.last_day_finish = finish[:10] if pf and pf["grain"] == "day" else ctx.last_day
+            ctx.last_day_at = t.end
             ctx.last_complete_year = p["y"]
         if p["grain"] == "quarter" and t.basis == "text" or (t.text.lower().find("quarter") >= 0
                                                              and p["grain"] == "quarter" and "ago" not in t.text.lower()
