@@ -13,7 +13,7 @@ import re
 from . import calendar as cal
 from .context import Context, Norm
 from .grammar import Candidate
-from .lexicon import Lexicon, key
+from .lexicon import Lexicon, alternation, key
 from .relative import RelativeRules
 
 
@@ -64,13 +64,15 @@ def _inside_quotes(text: str, s: int, start: int, end: int, e: int) -> tuple[int
 class Resolver(RelativeRules):
     def __init__(self, lex: Lexicon):
         self.lex = lex
+        # one scan for both kinds of cue, so that overlapping cues resolve left to right ("had
+        # been scheduled for" is past) and an explicit cue beats a bare -ed form ("planned")
         future_form = "|" + lex.future_form if lex.future_form else ""
-        self.future_rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in lex.future_cues) + r")(?!\w)"
-                                    + future_form, re.I)
         # a past form by its shape (English: a lower-case word in -ed, but not "United" or "hundred")
         not_past = "|".join(re.escape(w) for w in lex.not_past_ed) or "(?!)"
-        form = "|" + lex.past_form.replace("{not_past}", not_past) if lex.past_form else ""
-        self.past_rx = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in lex.past_cues) + r")\b" + form, re.I)
+        past_form = "|" + lex.past_form.replace("{not_past}", not_past) if lex.past_form else ""
+        self.cue_rx = re.compile(r"(?P<future>(?<!\w)" + alternation(lex.future_cues, boundary=False) + r"(?!\w)"
+                                 + future_form + r")|(?P<past>\b" + alternation(lex.past_cues, boundary=False)
+                                 + r"\b" + past_form + ")", re.I)
 
     # ------------------------------------------------------------ helpers
     def year(self, g: dict, s: str = "") -> int | None:
@@ -146,10 +148,9 @@ class Resolver(RelativeRules):
 
     def _cues(self, before: str, after: str) -> list[tuple[int, int, int]]:
         """(distance from the expression, minus length, +1 future / -1 past) of each tense cue; at the
-        same distance the longer cue wins ("had been scheduled" over "scheduled")."""
-        return [(len(before) - m.end() if side == 0 else m.start(), m.start() - m.end(), sign)
-                for side, chunk in ((0, before), (1, after))
-                for rx, sign in ((self.future_rx, 1), (self.past_rx, -1)) for m in rx.finditer(chunk)]
+        same distance the longer cue wins."""
+        return [(len(before) - m.end() if side == 0 else m.start(), m.start() - m.end(), 1 if m.group("future") else -1)
+                for side, chunk in ((0, before), (1, after)) for m in self.cue_rx.finditer(chunk)]
 
     @staticmethod
     def _same_sentence(ctx: Context, a: int, b: int) -> bool:
