@@ -29,6 +29,7 @@ quality: $(STAMP)
 
 evaluate: $(STAMP)
 	$(BIN)/communique evaluate ../shared/gold/dev tests/gold
+	$(BIN)/communique evaluate-time tests/fixtures/timeml
 
 bench: $(STAMP)
 	$(BIN)/communique bench

@@ -335,3 +335,21 @@ def test_bare_may_is_a_month_but_not_a_surname():
         "The schedule for May is not final. Judge Ellen May said the hearing went well, May said.",
         "2024-04-18")]
     assert got == [("May", "2024-05")]
+
+
+def test_a_weekday_set_ahead_and_a_clause_of_its_own():
+    got = {t.text: t.value for t in tag_times(
+        "The prime minister called a meeting of security officials for Monday. The cut is effective "
+        "Thursday. The union would announce the strike on Saturday, and warned that it may spread.",
+        "2012-06-08")}
+    assert got["Monday"] == "2012-06-11"
+    assert got["Thursday"] == "2012-06-14"
+    assert got["Saturday"] == "2012-06-09"
+
+
+def test_another_year_and_the_next_year_after_a_half():
+    got = {t.text: (t.type, t.value) for t in tag_times(
+        "People cannot wait another year. Centres open in the second half of the year, and the "
+        "company will hire staff the next year.", "2013-05-09")}
+    assert got["another year"] == ("DURATION", "P1Y")
+    assert got["the next year"] == ("DATE", "2014")

@@ -143,12 +143,12 @@ def shift(value: str, unit: str, n: int, grain: str | None = None) -> str | None
     if p["y"] < 1:  # BC: only year arithmetic makes sense
         step = {"Y": 1, "DE": 10, "CE": 100}.get(unit)
         return fmt_year(p["y"] + n * step) if step else None
-    if p["grain"] == "season" and unit == "Y":
+    if p["grain"] == "season" and unit == "Y" and grain in ("season", "year"):
         return f"{p['y'] + n:04d}-{p['s']}"
-    if p["grain"] == "quarter" and unit in ("Q", "Y"):
+    if p["grain"] == "quarter" and unit in ("Q", "Y") and grain == "quarter":
         k = p["y"] * 4 + p["q"] - 1 + n * (4 if unit == "Y" else 1)
         return f"{k // 4:04d}-Q{k % 4 + 1}"
-    if p["grain"] == "half" and unit in ("SM", "Y"):
+    if p["grain"] == "half" and unit in ("SM", "Y") and grain == "half":
         k = p["y"] * 2 + p["h"] - 1 + n * (2 if unit == "Y" else 1)
         return f"{k // 2:04d}-H{k % 2 + 1}"
     base = to_date(value)

@@ -103,6 +103,7 @@ class Lexicon:
     short_months_ok: list[str] = field(default_factory=list)   # bare month names of 3 letters that count
     past_form: str = ""                                         # regex of a past-tense verb form
     future_form: str = ""                                       # regex of a verb form that plans ahead
+    weekday_ahead_words: list[str] = field(default_factory=list)  # "for Monday": a weekday set ahead
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- look-ups
@@ -280,4 +281,5 @@ def load_lexicon(language: str = "en") -> Lexicon:
         plural_suffix=vocab.get("plural_suffix", ""),
         short_months_ok=[m.lower() for m in vocab.get("short_months_ok", [])], past_form=vocab.get("past_form", ""),
         future_form=vocab.get("future_form", ""),
+        weekday_ahead_words=[w.lower() for w in vocab.get("weekday_ahead_words", [])],
     )

@@ -185,10 +185,14 @@ class RelativeRules:
             direction = -2 if off is not None and off < 0 else 1
         else:
             d, basis = ctx.deictic_ref()
+            before = ctx.text[max(0, c.start - 12):c.start].lower().split()
             if off is None and ctx.text[c.end:c.end + 2] in ("'s", "’s"):
                 # "around Wednesday's ruling": a noun dated by the weekday names what has happened;
                 # the verbs of the sentence speak of something else
                 direction = -1
+            elif off is None and before and before[-1] in self.lex.weekday_ahead_words \
+                    and self.tense_cue(ctx, c.start, c.end) > -2:
+                direction = 1  # "a meeting for Monday", "effective Thursday": set ahead
             elif off is None or off == 0 and rel not in ("this",):
                 direction = self.tense(ctx, c.start, c.end)
             else:

@@ -22,6 +22,8 @@ TENSE_RIGHT_WORDS = 6
 TENSE_CLAUSE_CHARS = 250
 # a quotation is its own clause: "will leave at 4 a.m. Thursday,'' Castro said" is future
 _QUOTE = re.compile(r"''|``|[\"\u201c\u201d\u00ab\u00bb\u201e]")
+# a new coordinated clause after the expression has its own verb: "... on Saturday, and warned"
+_CLAUSE_AFTER = re.compile(r",\s+(?:and|but|while|whereas)\b", re.I)
 
 
 def _is_full_stop(text: str, i: int) -> bool:
@@ -51,14 +53,15 @@ def _stop_after(text: str, end: int, reach: int) -> int:
 
 
 def _inside_quotes(text: str, s: int, start: int, end: int, e: int) -> tuple[int, int]:
-    """Narrow the stretch s..e around start..end so that it does not cross a quotation mark."""
+    """Narrow the stretch s..e around start..end so that it does not cross a quotation mark, nor
+    run into a coordinated clause after the expression."""
     last = None
     for last in _QUOTE.finditer(text, s + 1, start):
         pass
     if last is not None:
         s = last.end() - 1
-    first = _QUOTE.search(text, end, e)
-    return s, (first.start() if first else e)
+    cuts = [m.start() for m in (_QUOTE.search(text, end, e), _CLAUSE_AFTER.search(text, end, e)) if m]
+    return s, min(cuts + [e])
 
 
 class Resolver(RelativeRules):
@@ -69,10 +72,10 @@ class Resolver(RelativeRules):
         future_form = "|" + lex.future_form if lex.future_form else ""
         # a past form by its shape (English: a lower-case word in -ed, but not "United" or "hundred")
         not_past = "|".join(re.escape(w) for w in lex.not_past_ed) or "(?!)"
-        past_form = "|" + lex.past_form.replace("{not_past}", not_past) if lex.past_form else ""
+        past_form = lex.past_form.replace("{not_past}", not_past) if lex.past_form else "(?!)"
         self.cue_rx = re.compile(r"(?P<future>(?<!\w)" + alternation(lex.future_cues, boundary=False) + r"(?!\w)"
                                  + future_form + r")|(?P<past>\b" + alternation(lex.past_cues, boundary=False)
-                                 + r"\b" + past_form + ")", re.I)
+                                 + r"\b)|(?P<past_form>" + past_form + ")", re.I)
 
     # ------------------------------------------------------------ helpers
     def year(self, g: dict, s: str = "") -> int | None:
@@ -126,7 +129,8 @@ class Resolver(RelativeRules):
         return 1 if self.tense_cue(ctx, start, end) > 0 else -1
 
     def tense_cue(self, ctx: Context, start: int, end: int) -> int:
-        """+1 future, -1 past, 0 when no word around the position tells."""
+        """+1 future; -2 past by a word of the past ("had", "ago"), -1 past by a verb's form only;
+        0 when no word around the position tells."""
         text = ctx.text
         s = max(_stop_before(text, start, 100), text.rfind("\n", 0, start), start - 100)
         stops = [i for i in (_stop_after(text, end, 60), text.find("\n", end)) if i >= 0]
@@ -147,9 +151,10 @@ class Resolver(RelativeRules):
         return min(cues)[2] if cues else 0
 
     def _cues(self, before: str, after: str) -> list[tuple[int, int, int]]:
-        """(distance from the expression, minus length, +1 future / -1 past) of each tense cue; at the
-        same distance the longer cue wins."""
-        return [(len(before) - m.end() if side == 0 else m.start(), m.start() - m.end(), 1 if m.group("future") else -1)
+        """(distance from the expression, minus length, kind as in tense_cue) of each tense cue; at
+        the same distance the longer cue wins."""
+        return [(len(before) - m.end() if side == 0 else m.start(), m.start() - m.end(),
+                 1 if m.group("future") else (-2 if m.group("past") else -1))
                 for side, chunk in ((0, before), (1, after)) for m in self.cue_rx.finditer(chunk)]
 
     @staticmethod
