@@ -353,3 +353,14 @@ def test_another_year_and_the_next_year_after_a_half():
         "company will hire staff the next year.", "2013-05-09")}
     assert got["another year"] == ("DURATION", "P1Y")
     assert got["the next year"] == ("DATE", "2014")
+
+
+def test_quarters_by_their_months_the_full_year_and_the_year_before():
+    got = {t.text: t.value for t in tag_times(
+        "It earned $412 million in the April-June quarter and raised its forecast for the full year. "
+        "About 2,000 people were killed in 2011, down from 2,600 the year before. The closure will "
+        "save $60 million per year.", "2013-07-31")}
+    assert got["the April-June quarter"] == "2013-Q2"
+    assert got["the full year"] == "2013"
+    assert got["the year before"] == "2010"
+    assert "per year" not in got

@@ -144,6 +144,10 @@ class Grammar:
                 window = text[max(0, c.start - 12):c.end + 12].lower()
                 if exc in window:
                     return False
+        if rule == "quarter_months":
+            m1, m2 = lex.month(g["mon1"]), lex.month(g["mon2"])
+            if not m1 or m2 != m1 + 2 or m1 % 3 != 1:
+                return False  # "the May-July period" is a range of months, not a quarter
         if rule == "range_year":
             y1, y2 = int(g["y1"]), g["y2"]
             y2v = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)

@@ -80,6 +80,13 @@ class RelativeRules:
         y, basis = self._part_year(g, ctx, 3 * q - 1)
         return Norm(value=f"{y:04d}-Q{q}" if y else f"XXXX-Q{q}", basis=basis)
 
+    def r_quarter_months(self, c, g, ctx):
+        """'the April-June quarter', 'the January-March period': a calendar quarter."""
+        m1 = self.lex.month(g["mon1"])  # the grammar has checked that the months make a quarter
+        q = (m1 + 2) // 3
+        y, basis = self._part_year(g, ctx, m1 + 1)
+        return Norm(value=f"{y:04d}-Q{q}" if y else f"XXXX-Q{q}", basis=basis)
+
     def r_half(self, c, g, ctx):
         h = self.lex.half_ordinals.get(key(g["ho"]))
         if not h:
@@ -247,6 +254,16 @@ class RelativeRules:
         ref, basis = self.ref_value(ctx, kind, grain, off)
         value = self.shifted_value(ref, unit if unit not in ("DE", "CE") else "Y", off, grain)
         return Norm(value=value, basis=basis, mod=mod)
+
+    def r_unit_before(self, c, g, ctx):
+        """'2,600 the year before', 'the week after': a step from the period the text has reached."""
+        unit = self.lex.unit(g["unit"])
+        off = self.lex.shift_words.get(key(g["ba"]), (None, None))[0]
+        if unit not in ("Y", "M", "W") or not off:
+            return None
+        grain = {"Y": "year", "M": "month", "W": "week"}[unit]
+        ref, basis = self.ref_value(ctx, "anaphoric", grain, off)
+        return Norm(value=self.shifted_value(ref, unit, off, grain), basis=basis)
 
     def r_within_the(self, c, g, ctx):
         unit = self.lex.unit(g["unit"])
