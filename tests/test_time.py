@@ -364,3 +364,12 @@ def test_quarters_by_their_months_the_full_year_and_the_year_before():
     assert got["the full year"] == "2013"
     assert got["the year before"] == "2010"
     assert "per year" not in got
+
+
+def test_clock_times_take_the_date_of_their_phrase():
+    got = [(t.text, t.value) for t in tag_times(
+        "The quake hit at 4:52 a.m. local time (0952 GMT) on Tuesday. Anyone who visited between "
+        "6 p.m. and 11 p.m. on Jan. 9 may have been exposed.", "2014-05-22")]
+    assert got == [("4:52 a.m. local time", "2014-05-20T04:52"), ("0952 GMT", "2014-05-20T09:52"),
+                   ("Tuesday", "2014-05-20"), ("6 p.m.", "2014-01-09T18:00"),
+                   ("11 p.m. on Jan. 9", "2014-01-09T23:00")]

@@ -21,6 +21,10 @@ YEAR_RULES = {"date_mdy", "date_dmy", "date_my", "year", "iso_date", "dot_date",
               "range_full_dm", "range_full_md", "range_dm", "range_md", "range_month", "range_year"}
 DATE_LIKE = {"date_mdy", "date_dmy", "iso_date", "dot_date", "slash_date", "weekday", "deictic_day",
              "day_anaphora", "rel_unit", "holiday"}
+CLOCK_RULES = {"time_ampm", "time_24", "time_word"}
+# what may stand between clock times and the date they share: "at 4:52 a.m. local time (0952 GMT) on
+# Tuesday", "between 6 p.m. and 11 p.m. on Jan. 9"
+CLOCK_CHAIN_GAP = re.compile(r"[ \t,()]*(?:(?:and|or|to|until|till|on|-|–)[ \t,()]+)*", re.I)
 NARRATIVE_MIN_YEARS = 6
 NARRATIVE_FAR_SHARE = 0.65
 NARRATIVE_MAX_DEICTIC = 2.0   # per 10,000 characters
@@ -73,6 +77,7 @@ class Tagger:
         cands = self.grammar.candidates(text.replace("\n", "\x00"))
         ctx = self._context(text, parse_anchor(anchor), cands)
         out: list[Timex] = []
+        bare_clocks: set[int] = set()
         for c in cands:
             ctx.span = (c.start, c.end)
             try:
@@ -87,7 +92,10 @@ class Tagger:
             self._part_of_day_before(text, t)
             self._update(ctx, t)
             if out and self._merge(text, out[-1], t):
+                bare_clocks.discard(id(out[-1]))
                 continue
+            if c.rule in CLOCK_RULES:
+                bare_clocks.add(id(t))
             if split_ranges and norm.parts:
                 for s, e, v in norm.parts:
                     s, e = _trim(text, s, e)
@@ -95,7 +103,37 @@ class Tagger:
                                      precision=precision_of(v), basis=t.basis, error=t.error))
                 continue
             out.append(t)
+        self._clock_days(text, out, bare_clocks)
         return out
+
+    @staticmethod
+    def _clock_days(text: str, out: list[Timex], bare_clocks: set[int]) -> None:
+        """A clock time in one phrase with the date it belongs to takes that date's day: the date
+        after it ("6 p.m. and 11 p.m. on Jan. 9"), or a dated time before it in brackets
+        ("10:00 Thursday (0800 GMT)")."""
+        def dated(t: Timex) -> str | None:
+            if id(t) in bare_clocks or t.begin or not t.value or t.type not in ("DATE", "TIME"):
+                return None
+            return t.value[:10] if re.match(r"\d{4}-\d\d-\d\d(?:$|T)", t.value) else None
+
+        def clock(t: Timex) -> bool:
+            return id(t) in bare_clocks and re.match(r"\d{4}-\d\d-\d\dT\d", t.value or "") is not None
+
+        day = None
+        for i in range(len(out) - 1, -1, -1):
+            t = out[i]
+            if i + 1 < len(out) and not CLOCK_CHAIN_GAP.fullmatch(text[t.end:out[i + 1].start]):
+                day = None
+            if clock(t):
+                if day:
+                    t.value = day + t.value[10:]
+                    bare_clocks.discard(id(t))
+            else:
+                day = dated(t)
+        for prev, t in zip(out, out[1:]):
+            gap = text[prev.end:t.start]
+            if clock(t) and "(" in gap and CLOCK_CHAIN_GAP.fullmatch(gap) and dated(prev):
+                t.value = dated(prev) + t.value[10:]
 
     # -------------------------------------------------------------- context
     def _context(self, text: str, anchor: dt.date | None, cands: list[Candidate]) -> Context:
