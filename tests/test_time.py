@@ -373,3 +373,14 @@ def test_clock_times_take_the_date_of_their_phrase():
     assert got == [("4:52 a.m. local time", "2014-05-20T04:52"), ("0952 GMT", "2014-05-20T09:52"),
                    ("Tuesday", "2014-05-20"), ("6 p.m.", "2014-01-09T18:00"),
                    ("11 p.m. on Jan. 9", "2014-01-09T23:00")]
+
+
+def test_periods_after_prepositions_and_a_span_after_money():
+    got = {t.text: t.value for t in tag_times(
+        "She will return to Ottawa at the weekend. The scheme cost more than $40 million over a decade. "
+        "The road reopened within hours of the quake. Dealers head into the fall with full stocks, "
+        "after the fall in prices.", "2013-08-03")}
+    assert got["the weekend"] == "2013-W31-WE"
+    assert got["over a decade"] == "P10Y"
+    assert got["hours"] == "PTXH"
+    assert got["the fall"] == "2013-FA" and len(got) == 4
