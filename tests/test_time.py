@@ -172,8 +172,9 @@ def test_durations_and_sets():
 
 
 def test_times_merge_with_dates():
-    t = one("On September 26 at 15:00 the talks began.", "2019-09-30")
-    assert (t.type, t.value) == ("TIME", "2019-09-26T15:00")
+    # with a preposition between them, two expressions (TimeML), the clock on the date's day
+    got = [(t.text, t.type, t.value) for t in tag_times("On September 26 at 15:00 the talks began.", "2019-09-30")]
+    assert got == [("September 26", "DATE", "2019-09-26"), ("15:00", "TIME", "2019-09-26T15:00")]
     t = one("The vote is at 9 a.m. Tuesday.", "2019-09-26")
     assert t.type == "TIME" and t.value.endswith("T09:00")
 
@@ -372,7 +373,7 @@ def test_clock_times_take_the_date_of_their_phrase():
         "6 p.m. and 11 p.m. on Jan. 9 may have been exposed.", "2014-05-22")]
     assert got == [("4:52 a.m. local time", "2014-05-20T04:52"), ("0952 GMT", "2014-05-20T09:52"),
                    ("Tuesday", "2014-05-20"), ("6 p.m.", "2014-01-09T18:00"),
-                   ("11 p.m. on Jan. 9", "2014-01-09T23:00")]
+                   ("11 p.m.", "2014-01-09T23:00"), ("Jan. 9", "2014-01-09")]
 
 
 def test_periods_after_prepositions_and_a_span_after_money():

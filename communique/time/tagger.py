@@ -24,7 +24,7 @@ DATE_LIKE = {"date_mdy", "date_dmy", "iso_date", "dot_date", "slash_date", "week
 CLOCK_RULES = {"time_ampm", "time_24", "time_word"}
 # what may stand between clock times and the date they share: "at 4:52 a.m. local time (0952 GMT) on
 # Tuesday", "between 6 p.m. and 11 p.m. on Jan. 9"
-CLOCK_CHAIN_GAP = re.compile(r"[ \t,()]*(?:(?:and|or|to|until|till|on|-|–)[ \t,()]+)*", re.I)
+CLOCK_CHAIN_GAP = re.compile(r"[ \t,()]*(?:(?:and|or|to|until|till|on|at|-|–)[ \t,()]+)*", re.I)
 NARRATIVE_MIN_YEARS = 6
 NARRATIVE_FAR_SHARE = 0.65
 NARRATIVE_MAX_DEICTIC = 2.0   # per 10,000 characters
@@ -110,7 +110,7 @@ class Tagger:
     def _clock_days(text: str, out: list[Timex], bare_clocks: set[int]) -> None:
         """A clock time in one phrase with the date it belongs to takes that date's day: the date
         after it ("6 p.m. and 11 p.m. on Jan. 9"), or a dated time before it in brackets
-        ("10:00 Thursday (0800 GMT)")."""
+        ("10:00 Thursday (0800 GMT)", "26 September at 15:00")."""
         def dated(t: Timex) -> str | None:
             if id(t) in bare_clocks or t.begin or not t.value or t.type not in ("DATE", "TIME"):
                 return None
@@ -132,7 +132,7 @@ class Tagger:
                 day = dated(t)
         for prev, t in zip(out, out[1:]):
             gap = text[prev.end:t.start]
-            if clock(t) and "(" in gap and CLOCK_CHAIN_GAP.fullmatch(gap) and dated(prev):
+            if clock(t) and re.search(r"\(|\bat\b", gap) and CLOCK_CHAIN_GAP.fullmatch(gap) and dated(prev):
                 t.value = dated(prev) + t.value[10:]
 
     # -------------------------------------------------------------- context
@@ -263,17 +263,16 @@ class Tagger:
 
     @staticmethod
     def _merge(text: str, prev: Timex, cur: Timex) -> bool:
-        """'9 a.m. Tuesday', '5 p.m. EST Nov. 9', 'September 26 at 15:00' become one TIME."""
+        """'9 a.m. Tuesday', '5 p.m. EST, Nov. 9' become one TIME."""
         gap = text[prev.end:cur.start]
         if "\n" in gap:
             return False
         clock, date = None, None
+        # a preposition between them keeps two expressions, as TimeML has it ("6 p.m. on Jan. 9",
+        # "26 September at 15:00"); _clock_days gives the clock its day
         if prev.type == "TIME" and re.search(r"T\d", prev.value or "") and cur.type == "DATE" \
-                and re.fullmatch(r"\.?[ \t]*,?[ \t]*(?:on[ \t]+)?", gap, re.I):
+                and re.fullmatch(r"\.?[ \t]*,?[ \t]*", gap):
             clock, date = prev, cur
-        elif cur.type == "TIME" and re.search(r"T\d", cur.value or "") and prev.type == "DATE" \
-                and re.fullmatch(r"\s*,?\s*at\s+", gap, re.I):
-            clock, date = cur, prev
         if not clock or precision_of(date.value) != "day" or date.begin:
             return False
         prev.value = date.value[:10] + clock.value[clock.value.index("T"):]
