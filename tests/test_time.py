@@ -306,7 +306,9 @@ def test_trie_alternation_matches_like_longest_first():
 
 def test_clock_time_takes_the_day_its_sentence_names():
     text = ("The exercise ended on 18 August. On 18 August the first group crossed the border at 05:30 "
-            "local time. The ministry reported it at 14:00.")
+            "local time.\n\nThe ministry thanked the border guards, the customs service, the railway "
+            "workers and the volunteers of the three regions for their work throughout the exercise, "
+            "and said that its report would be published on its website at 14:00.")
     got = [(t.text, t.value) for t in tag_times(text, "2015-08-24")]
     assert ("05:30 local time", "2015-08-18T05:30") in got
     assert ("14:00", "2015-08-24T14:00") in got
@@ -385,3 +387,12 @@ def test_periods_after_prepositions_and_a_span_after_money():
     assert got["over a decade"] == "P10Y"
     assert got["hours"] == "PTXH"
     assert got["the fall"] == "2013-FA" and len(got) == 4
+
+
+def test_future_inside_a_history_and_adjectives_in_ed():
+    obituary = ("Mr. Lang was born in 1924 in Vienna. He moved to Boulder in 1951, taught there from 1955 "
+                "to 1989 and retired in 1990. He won the prize in 1976 and again in 1988. "
+                "A memorial service will be held on Aug. 17 in Boulder.")
+    assert [t.value for t in tag_times(obituary, "2013-08-10")][-1] == "2013-08-17"
+    t = tag_times("The airline will publish a list of guaranteed flights on Monday afternoon.", "2013-11-16")[0]
+    assert t.value == "2013-11-18TAF"

@@ -104,6 +104,7 @@ class Lexicon:
     past_form: str = ""                                         # regex of a past-tense verb form
     future_form: str = ""                                       # regex of a verb form that plans ahead
     weekday_ahead_words: list[str] = field(default_factory=list)  # "for Monday": a weekday set ahead
+    plan_words: list[str] = field(default_factory=list)   # "will": the future even inside a history
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- look-ups
@@ -282,4 +283,5 @@ def load_lexicon(language: str = "en") -> Lexicon:
         short_months_ok=[m.lower() for m in vocab.get("short_months_ok", [])], past_form=vocab.get("past_form", ""),
         future_form=vocab.get("future_form", ""),
         weekday_ahead_words=[w.lower() for w in vocab.get("weekday_ahead_words", [])],
+        plan_words=vocab.get("plan_words", []),
     )

@@ -11,6 +11,8 @@ from .context import Context, Norm
 from .lexicon import key
 
 SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+CLOCK_DAY_REACH = 200  # characters back to the day a bare clock time belongs to
+
 UNDERSPECIFIED = {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX",
                   "quarter": "XXXX-QX", "half": "XXXX-HX"}
 
@@ -381,9 +383,11 @@ class RelativeRules:
 
     # ------------------------------------------------------------ clock times
     def _clock(self, ctx: Context, h: int, mi: int) -> Norm:
-        # a bare clock time is on the day its sentence names ("on 18 August ... at 05:30"), else
-        # in news on the day of publication, in a history on the day the story has reached
-        if ctx.last_day and self._same_sentence(ctx, ctx.last_day_at, ctx.span[0]):
+        # a bare clock time is on the day its sentence, or the line just before, names ("on 18
+        # August ... at 05:30"), else in news on the day of publication, in a history on the day
+        # the story has reached
+        if ctx.last_day and (self._same_sentence(ctx, ctx.last_day_at, ctx.span[0])
+                             or 0 <= ctx.span[0] - ctx.last_day_at <= CLOCK_DAY_REACH):
             day, basis = ctx.last_day, "anchor"
         elif ctx.anchor and not ctx.narrative:
             day, basis = ctx.anchor.isoformat(), "anchor"

@@ -74,8 +74,11 @@ class Resolver(RelativeRules):
         not_past = "|".join(re.escape(w) for w in lex.not_past_ed) or "(?!)"
         past_form = lex.past_form.replace("{not_past}", not_past) if lex.past_form else "(?!)"
         self.cue_rx = re.compile(r"(?P<future>(?<!\w)" + alternation(lex.future_cues, boundary=False) + r"(?!\w)"
-                                 + future_form + r")|(?P<past>\b" + alternation(lex.past_cues, boundary=False)
+                                 + future_form + r")|(?P<past>(?<!\bbe\s)\b" + alternation(lex.past_cues, boundary=False)
                                  + r"\b)|(?P<past_form>" + past_form + ")", re.I)
+
+        self.plan_rx = (re.compile(r"\b" + alternation(lex.plan_words) + r"(?!\w)", re.I)
+                        if lex.plan_words else None)
 
     # ------------------------------------------------------------ helpers
     def year(self, g: dict, s: str = "") -> int | None:
@@ -106,11 +109,16 @@ class Resolver(RelativeRules):
             return base - 1
         return base
 
+    def _plans_ahead(self, ctx: Context) -> bool:
+        """A clause with 'will' in a text that looks like a history: an obituary's "a memorial
+        service will be held on Aug. 17" is after the publication date."""
+        return bool(self.plan_rx and self.plan_rx.search(ctx.text, max(0, ctx.span[0] - 60), ctx.span[0]))
+
     def infer_year(self, ctx: Context, m: int, d: int | None = None) -> tuple[int | None, str]:
         """Year of a partial date: nearest to the anchor in news, else from the text."""
         if ctx.anchor and not ctx.partial_from_text():
             return cal.closest_year(ctx.anchor, m, d, future_ok=self.tense(ctx, *ctx.span) > 0), "anchor"
-        if ctx.anchor and not ctx.narrative and self.tense(ctx, *ctx.span) > 0:
+        if ctx.anchor and self.tense(ctx, *ctx.span) > 0 and (not ctx.narrative or self._plans_ahead(ctx)):
             # news that speaks of other years still plans ahead from its own date
             # ("a summit set for Washington in April" beside a paragraph on 1982)
             return cal.closest_year(ctx.anchor, m, d, future_ok=True), "anchor"
@@ -138,7 +146,7 @@ class Resolver(RelativeRules):
         s, e = _inside_quotes(text, s, start, end, e)
         left = " ".join(text[s + 1:start].split()[-TENSE_LEFT_WORDS:])
         right = " ".join(text[end:e].split()[:TENSE_RIGHT_WORDS])
-        cues = self._cues(left, right)
+        cues = self._strongest(self._cues(left, right))
         if not cues:
             # no cue near the expression: the verb may sit earlier in a long clause
             # ("the airline will nearly double its routes between the two capitals by August")
@@ -147,8 +155,17 @@ class Resolver(RelativeRules):
             stops = [i for i in (_stop_after(text, end, TENSE_CLAUSE_CHARS), text.find("\n", end)) if i >= 0]
             e = min(stops + [end + TENSE_CLAUSE_CHARS])
             s, e = _inside_quotes(text, s, start, end, e)
-            cues = self._cues(text[s + 1:start], text[end:e])
+            cues = self._strongest(self._cues(text[s + 1:start], text[end:e]))
         return min(cues)[2] if cues else 0
+
+    @staticmethod
+    def _strongest(cues: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """A word of the future outweighs a nearer -ed form, which is often an adjective ("will
+        publish a list of guaranteed flights on Monday"), unless the -ed form is the verb right
+        beside the expression ("ruled Wednesday that he must be returned")."""
+        if any(c[2] > 0 for c in cues):
+            return [c for c in cues if c[2] != -1 or c[0] <= 1]
+        return cues
 
     def _cues(self, before: str, after: str) -> list[tuple[int, int, int]]:
         """(distance from the expression, minus length, kind as in tense_cue) of each tense cue; at
