@@ -396,3 +396,11 @@ def test_future_inside_a_history_and_adjectives_in_ed():
     assert [t.value for t in tag_times(obituary, "2013-08-10")][-1] == "2013-08-17"
     t = tag_times("The airline will publish a list of guaranteed flights on Monday afternoon.", "2013-11-16")[0]
     assert t.value == "2013-11-18TAF"
+
+
+def test_a_half_or_quarter_without_year_is_the_nearest_by_its_edges():
+    got = {t.text: t.value for t in tag_times(
+        "Profit rose in the first half. \\"We expect that to carry into the fourth quarter,\\" she said.",
+        "2013-07-24")}
+    assert got["the first half"] == "2013-H1"
+    assert got["the fourth quarter"] == "2013-Q4"

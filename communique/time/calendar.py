@@ -255,6 +255,27 @@ def closest_year(anchor: dt.date, m: int, d: int | None = None, future_ok: bool 
     return best
 
 
+def closest_period_year(anchor: dt.date, first_month: int, months: int, future_ok: bool = False) -> int:
+    """The year whose period (`months` months from first_month: a quarter, a half, a season) lies
+    nearest the anchor, measured to its nearer edge: "the first half" in July is the one just
+    ended. As in closest_year, the direction the sentence does not point to counts more: 4 times,
+    as a distance to an edge is shorter than one to a middle (TBAQ and the fixtures agree on 4)."""
+    best, best_gap = anchor.year, None
+    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        start = dt.date(y, first_month, 1)
+        ey, em = add_months(y, first_month, months)
+        end = dt.date(ey, em, 1) - dt.timedelta(days=1)
+        if start <= anchor <= end:
+            return y
+        future = start > anchor
+        gap = (start - anchor).days if future else (anchor - end).days
+        if future != future_ok:
+            gap *= 6
+        if best_gap is None or gap < best_gap:
+            best, best_gap = y, gap
+    return best
+
+
 def duration(n, unit: str) -> str:
     """ISO 8601 duration: duration(3,'D') -> 'P3D', duration(2,'H') -> 'PT2H', duration('X','Y') -> 'PXY'."""
     if n == "X" or n is None:

@@ -56,7 +56,7 @@ class RelativeRules:
         return cal.shift(ref, unit, n, grain)
 
     # ------------------------------------------------------------ calendar parts
-    def _part_year(self, g, ctx: Context, m_hint: int) -> tuple[int | None, str]:
+    def _part_year(self, g, ctx: Context, first_month: int, months: int) -> tuple[int | None, str]:
         y = self.year(g) if g.get("y") else (self.year(g, "q") if g.get("yq") else None)
         if y is not None:
             return y, "text"
@@ -71,7 +71,11 @@ class RelativeRules:
             return ref.year + {"this": 0, "last": -1, "next": 1}[rel], basis
         if ctx.anchor and not ctx.partial_from_text():
             # "the fourth quarter" in a January report is the one just ended
-            return cal.closest_year(ctx.anchor, m_hint, future_ok=self.tense(ctx, *ctx.span) > 0), "anchor"
+            return cal.closest_period_year(ctx.anchor, first_month, months,
+                                           future_ok=self.tense(ctx, *ctx.span) > 0), "anchor"
+        if ctx.anchor and not ctx.narrative and self.tense(ctx, *ctx.span) > 0:
+            # news that speaks of other years still plans ahead from its own date
+            return cal.closest_period_year(ctx.anchor, first_month, months, future_ok=True), "anchor"
         y = ctx.context_year()
         return (y, "anchor") if y is not None else ((ref.year, basis) if ref else (None, "none"))
 
@@ -79,21 +83,21 @@ class RelativeRules:
         q = self.lex.quarter_ordinals.get(key(g["qo"]))
         if not q or c.m.group(0).lower().rstrip().endswith("quarters"):
             return None
-        y, basis = self._part_year(g, ctx, 3 * q - 1)
+        y, basis = self._part_year(g, ctx, 3 * q - 2, 3)
         return Norm(value=f"{y:04d}-Q{q}" if y else f"XXXX-Q{q}", basis=basis)
 
     def r_quarter_months(self, c, g, ctx):
         """'the April-June quarter', 'the January-March period': a calendar quarter."""
         m1 = self.lex.month(g["mon1"])  # the grammar has checked that the months make a quarter
         q = (m1 + 2) // 3
-        y, basis = self._part_year(g, ctx, m1 + 1)
+        y, basis = self._part_year(g, ctx, m1, 3)
         return Norm(value=f"{y:04d}-Q{q}" if y else f"XXXX-Q{q}", basis=basis)
 
     def r_half(self, c, g, ctx):
         h = self.lex.half_ordinals.get(key(g["ho"]))
         if not h:
             return None
-        y, basis = self._part_year(g, ctx, 6 * h - 3)
+        y, basis = self._part_year(g, ctx, 6 * h - 5, 6)
         return Norm(value=f"{y:04d}-H{h}" if y else f"XXXX-H{h}", basis=basis)
 
     def r_season(self, c, g, ctx):
@@ -117,7 +121,7 @@ class RelativeRules:
                     else:
                         y = d.year
             if y is None:
-                y, basis = self._part_year({}, ctx, SEASON_START[s])
+                y, basis = self._part_year({}, ctx, SEASON_START[s], 3)
         return Norm(value=f"{cal.fmt_year(y)}-{s}" if y is not None else f"XXXX-{s}", basis=basis,
                     mod=self.pos_mod(g))
 
