@@ -400,7 +400,7 @@ def test_future_inside_a_history_and_adjectives_in_ed():
 
 def test_a_half_or_quarter_without_year_is_the_nearest_by_its_edges():
     got = {t.text: t.value for t in tag_times(
-        "Profit rose in the first half. \\"We expect that to carry into the fourth quarter,\\" she said.",
+        'Profit rose in the first half. "We expect that to carry into the fourth quarter," she said.',
         "2013-07-24")}
     assert got["the first half"] == "2013-H1"
     assert got["the fourth quarter"] == "2013-Q4"

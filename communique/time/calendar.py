@@ -270,7 +270,7 @@ def closest_period_year(anchor: dt.date, first_month: int, months: int, future_o
         future = start > anchor
         gap = (start - anchor).days if future else (anchor - end).days
         if future != future_ok:
-            gap *= 6
+            gap *= 4
         if best_gap is None or gap < best_gap:
             best, best_gap = y, gap
     return best
