@@ -102,7 +102,6 @@ class Lexicon:
     plural_suffix: str = ""
     short_months_ok: list[str] = field(default_factory=list)   # bare month names of 3 letters that count
     past_form: str = ""                                         # regex of a past-tense verb form
-    future_form: str = ""                                       # regex of a verb form that plans ahead
     weekday_ahead_words: list[str] = field(default_factory=list)  # "for Monday": a weekday set ahead
     plan_words: list[str] = field(default_factory=list)   # "will": the future even inside a history
     extra: dict[str, Any] = field(default_factory=dict)
@@ -281,7 +280,6 @@ def load_lexicon(language: str = "en") -> Lexicon:
         position_prefixes=vocab.get("position_prefixes", []), half_suffixes=vocab.get("half_suffixes", []),
         plural_suffix=vocab.get("plural_suffix", ""),
         short_months_ok=[m.lower() for m in vocab.get("short_months_ok", [])], past_form=vocab.get("past_form", ""),
-        future_form=vocab.get("future_form", ""),
         weekday_ahead_words=[w.lower() for w in vocab.get("weekday_ahead_words", [])],
         plan_words=vocab.get("plan_words", []),
     )

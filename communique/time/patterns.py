@@ -12,8 +12,8 @@ A patterns file holds, for one language:
   `when` {group: regex} (full match on the group's lower-cased text), `when_raw` (on its text as
   written), `when_present` / `unless_present` [groups], `before` / `not_before` (search at the end of
   the 25 lower-cased characters before the match; `before_raw` the same on the text as written),
-  `after` / `not_after` (match at the start of
-  the 25 after it), `text` / `not_text` (search in the matched text) and `paragraph_start`;
+  `after` / `not_after` (match at the start of the 25 after it), `text` / `not_text` (search in the
+  matched text) and `paragraph_start`;
 - `part_of_date_before` (optional): a template for the words before a date that make it a part of
   that day ("the night of 24 February"), ending where the date begins.
 

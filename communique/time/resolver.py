@@ -52,7 +52,7 @@ def _stop_after(text: str, end: int, reach: int) -> int:
             return i
 
 
-def _inside_quotes(text: str, s: int, start: int, end: int, e: int) -> tuple[int, int]:
+def _own_clause(text: str, s: int, start: int, end: int, e: int) -> tuple[int, int]:
     """Narrow the stretch s..e around start..end so that it does not cross a quotation mark, nor
     run into a coordinated clause after the expression."""
     last = None
@@ -67,16 +67,14 @@ def _inside_quotes(text: str, s: int, start: int, end: int, e: int) -> tuple[int
 class Resolver(RelativeRules):
     def __init__(self, lex: Lexicon):
         self.lex = lex
-        # one scan for both kinds of cue, so that overlapping cues resolve left to right ("had
-        # been scheduled for" is past) and an explicit cue beats a bare -ed form ("planned")
-        future_form = "|" + lex.future_form if lex.future_form else ""
-        # a past form by its shape (English: a lower-case word in -ed, but not "United" or "hundred")
+        # one scan for all cues, so that overlapping ones resolve left to right ("had been
+        # scheduled for" is past, not "scheduled for"); a past form by its shape too (English: a
+        # lower-case word in -ed, but not "United" or "hundred")
         not_past = "|".join(re.escape(w) for w in lex.not_past_ed) or "(?!)"
         past_form = lex.past_form.replace("{not_past}", not_past) if lex.past_form else "(?!)"
-        self.cue_rx = re.compile(r"(?P<future>(?<!\w)" + alternation(lex.future_cues, boundary=False) + r"(?!\w)"
-                                 + future_form + r")|(?P<past>(?<!\bbe\s)\b" + alternation(lex.past_cues, boundary=False)
+        self.cue_rx = re.compile(r"(?P<future>(?<!\w)" + alternation(lex.future_cues, boundary=False) + r"(?!\w))"
+                                 + r"|(?P<past>(?<!\bbe\s)\b" + alternation(lex.past_cues, boundary=False)
                                  + r"\b)|(?P<past_form>" + past_form + ")", re.I)
-
         self.plan_rx = (re.compile(r"\b" + alternation(lex.plan_words) + r"(?!\w)", re.I)
                         if lex.plan_words else None)
 
@@ -143,7 +141,7 @@ class Resolver(RelativeRules):
         s = max(_stop_before(text, start, 100), text.rfind("\n", 0, start), start - 100)
         stops = [i for i in (_stop_after(text, end, 60), text.find("\n", end)) if i >= 0]
         e = min(stops + [end + 60])
-        s, e = _inside_quotes(text, s, start, end, e)
+        s, e = _own_clause(text, s, start, end, e)
         left = " ".join(text[s + 1:start].split()[-TENSE_LEFT_WORDS:])
         right = " ".join(text[end:e].split()[:TENSE_RIGHT_WORDS])
         cues = self._strongest(self._cues(left, right))
@@ -154,7 +152,7 @@ class Resolver(RelativeRules):
                     start - TENSE_CLAUSE_CHARS)
             stops = [i for i in (_stop_after(text, end, TENSE_CLAUSE_CHARS), text.find("\n", end)) if i >= 0]
             e = min(stops + [end + TENSE_CLAUSE_CHARS])
-            s, e = _inside_quotes(text, s, start, end, e)
+            s, e = _own_clause(text, s, start, end, e)
             cues = self._strongest(self._cues(text[s + 1:start], text[end:e]))
         return min(cues)[2] if cues else 0
 
