@@ -254,8 +254,8 @@ def test_speed_comparison_times_both_taggers_on_the_same_texts():
 def test_part_of_day_before_a_date_makes_one_time():
     got = [(t.text, t.type, t.value) for t in tag_times("On the night of 24 February the forces crossed.", "2022-03-01")]
     assert got == [("the night of 24 February", "TIME", "2022-02-24TNI")]
-    t = tag_times("Early in the morning of 29 April 1975 the city fell.")[0]
-    assert (t.text, t.value) == ("Early in the morning of 29 April 1975", "1975-04-29TMO")
+    t = tag_times("Early in the morning of 12 March 1994 the convoy left.")[0]
+    assert (t.text, t.value) == ("Early in the morning of 12 March 1994", "1994-03-12TMO")
 
 
 def test_month_with_an_ordinal_word_and_march_as_a_procession():
@@ -289,10 +289,10 @@ def test_the_day_before_an_event_is_not_counted_from_the_last_date():
 
 
 def test_a_quotation_keeps_its_own_tense_and_a_m_does_not_end_the_sentence():
-    text = ("''This courageous father will leave at 4 in the morning (4 a.m. EDT Thursday),'' "
-            "Castro said.")
+    text = ("''The delegation will fly out early (6 a.m. EDT Thursday),'' the spokeswoman "
+            "told reporters.")
     t = tag_times(text, "2000-04-05")[-1]
-    assert (t.text, t.value) == ("4 a.m. EDT Thursday", "2000-04-06T04:00")
+    assert (t.text, t.value) == ("6 a.m. EDT Thursday", "2000-04-06T06:00")
 
 
 def test_trie_alternation_matches_like_longest_first():

@@ -249,7 +249,7 @@ class Tagger:
                      basis=basis, error=norm.error)
 
     def _part_of_day_before(self, text: str, t: Timex) -> None:
-        """'the night of 24 February', 'early in the morning of 29 April 1975': one TIME."""
+        """'the night of 24 February', 'early in the morning of 12 March 1994': one TIME."""
         if self.part_before is None or t.type != "DATE" or precision_of(t.value) != "day" or t.begin:
             return
         m = self.part_before.search(text, max(0, t.start - 50), t.start)
