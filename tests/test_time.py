@@ -404,3 +404,11 @@ def test_a_half_or_quarter_without_year_is_the_nearest_by_its_edges():
         "2013-07-24")}
     assert got["the first half"] == "2013-H1"
     assert got["the fourth quarter"] == "2013-Q4"
+
+
+def test_references_are_dates_and_vague_stretches_durations():
+    got = {t.text: (t.type, t.value) for t in tag_times(
+        "Prices are now high; recently they fell, and in recent weeks they rose.", "2013-05-09")}
+    assert got["now"] == ("DATE", "PRESENT_REF")
+    assert got["recently"] == ("DATE", "PAST_REF")
+    assert got["recent weeks"] == ("DURATION", "PXW")

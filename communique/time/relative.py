@@ -441,4 +441,4 @@ class RelativeRules:
         # "recent weeks", "the coming months": a vague stretch (PXW), as TimeML annotators mostly
         # give them; "recent years", "the future": a vague point
         value = self.lex.refs[key(g["ref"])]
-        return Norm(value=value, type="DURATION" if value.startswith("P") else "DATE")
+        return Norm(value=value, type="DURATION" if re.match(r"P[\dX]", value) else "DATE")
