@@ -349,5 +349,13 @@ def people(name, db, everyone, doubtful):
                     click.echo(line(post, "? "))
 
 
+def _add_commands() -> None:
+    from .cli_learn import COMMANDS
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_commands()
+
 if __name__ == "__main__":
     main()

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 
 from ..records import Mention
 from .gazetteer import default_gazetteer
+from .groups import group_mentions
 from .name_shapes import demonym_place
 from .names import name_rules, strip_the
 from .resolve import resolve_mentions
@@ -59,7 +60,10 @@ def find_mentions(doc: Doc) -> list[Mention]:
                                     sentence=sent_of.get(start), via="post"))
     mentions = _people_named_elsewhere(mentions, gaz)
     mentions.sort(key=lambda m: (m.start, -m.end))
-    return resolve_mentions(doc, mentions, gaz)
+    resolved = resolve_mentions(doc, mentions, gaz)
+    resolved += group_mentions(doc, resolved)
+    resolved.sort(key=lambda m: (m.start, -m.end))
+    return resolved
 
 
 def _people_named_elsewhere(mentions: list[Mention], gaz) -> list[Mention]:

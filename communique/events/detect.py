@@ -38,10 +38,12 @@ class Frame:
 
 
 def find_frames(doc: Doc) -> list[Frame]:
+    from .learned import model_frame, model_predictions
     lex = load_lexicon()
     frames: list[Frame] = []
     claimed: set[int] = set()
     quoted = _quoted_chars(doc.text)
+    learned = model_predictions(doc)
     for sent in doc.sents:
         if _speech(sent):
             continue
@@ -66,6 +68,17 @@ def find_frames(doc: Doc) -> list[Frame]:
                 continue
             frame = _noun_frame(tok, lex)
             if frame is None or _in_purpose(frame.trigger, purpose):
+                continue
+            frame.absorbed = _frame_tokens(frame, lex)
+            claimed.update(frame.absorbed)
+            frames.append(frame)
+        # words the model calls triggers and no rule has read
+        for tok in sent:
+            if tok.i in claimed or tok.i not in learned:
+                continue
+            etype, _, mode = learned[tok.i]
+            frame = model_frame(tok, etype, mode)
+            if frame is None or (_in_purpose(frame.trigger, purpose) and not _done(frame.trigger)):
                 continue
             frame.absorbed = _frame_tokens(frame, lex)
             claimed.update(frame.absorbed)
@@ -353,7 +366,7 @@ def _frame_tokens(frame: Frame, lex: Lexicon) -> set[int]:
     return absorbed
 
 
-SPEAKERS = {"i", "we", "you"}
+SPEAKERS = {"you"}
 QUOTES = {"“": "”", "«": "»", '"': '"'}
 
 
@@ -372,8 +385,10 @@ def _quoted_chars(text: str) -> set[int]:
 
 
 def _speech(sent) -> bool:
-    """Questions and first- or second-person talk ("we have had several conversations") are
-    what someone said in a transcript, not the release reporting an act."""
+    """Questions and second-person talk ("you have seen the reports") are what someone said in
+    a transcript, not an act. First-person statements ("I congratulate the people of
+    Paraguay", "we agreed") are the speaker's acts: their sides come from the mentions, where
+    "I" and "we" resolve to the item's speaker."""
     text = sent.text.strip()
     if text.endswith("?"):
         return True
