@@ -40,6 +40,8 @@ def find_mentions(doc: Doc) -> list[Mention]:
                 used_titles.update(range(title_span[0], title_span[1]))
             mentions.append(_person(doc, ent, title_span, org, sent))
         elif label in {"ORG", "GPE", "LOC", "NORP", "FAC"}:
+            if _see_of_a_title(doc, ent):
+                continue
             mention = _named(doc, ent, gaz, sent)
             if mention is not None:
                 mentions.append(mention)
@@ -84,6 +86,22 @@ def _people_named_elsewhere(mentions: list[Mention], gaz) -> list[Mention]:
                 m = Mention(m.start, m.end, m.text, "PERSON", _clean_name(m.text), sentence=m.sentence)
         out.append(m)
     return out
+
+
+def _see_of_a_title(doc: Doc, ent: Span) -> bool:
+    """'Patriarch Kirill of Moscow and all Russia', 'Catholicos of All Armenians': the place after
+    'all' in a title's 'of ... and all ...' names the see of the title, not a side of an event."""
+    i = ent.start - 1
+    if i < 2 or doc[i].lower_ != "all":
+        return False
+    j = i - 1
+    if doc[j].lower_ == "and":
+        j -= 1
+    for k in range(j, max(ent.sent.start - 1, j - 5), -1):
+        if doc[k].lower_ == "of":
+            # the title or its holder just before: "Patriarch Kirill of", "Catholicos of"
+            return any(doc[h].ent_type_ in {"PERSON", "TITLE"} for h in range(max(0, k - 3), k))
+    return False
 
 
 def _is_agreement(text: str) -> bool:
