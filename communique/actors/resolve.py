@@ -65,6 +65,8 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
             known = people[full]
             if m.title and _fuller_post(m, known):
                 known.title, known.org = m.title, m.org
+    day = (doc._.context or {}).get("published") if doc.has_extension("context") else None
+    canon = _office_holders(people, day)
     out: list[Mention] = []
     unresolved: list[Mention] = []
     for m in mentions:
@@ -74,8 +76,8 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
         if m.entity_id != UNRESOLVED:
             full = _full_name_for(m.name, people) or m.name
             known = people.get(full)
-            m.name = full
-            m.entity_id = person_id(full)
+            m.name = canon[full].name if full in canon else full
+            m.entity_id = person_id(m.name)
             if m.name != m.text and m.via == "name" and len(m.text.split()) == 1:
                 m.via = "surname"
             if known is not None and not m.title and known.title:
@@ -83,13 +85,18 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
             out.append(m)
             continue
         person = _person_for_post(m, people, mentions, gaz)
-        if person is None:
-            unresolved.append(m)
         if person is not None:
-            m.name = person.name
-            m.entity_id = person_id(person.name)
+            m.name = canon[person.name].name if person.name in canon else person.name
+            m.entity_id = person_id(m.name)
             if not m.org:
                 m.org = person.org
+            out.append(m)
+            continue
+        holder = _holder_of_post(m, day)
+        if holder is None:
+            unresolved.append(m)
+        else:   # "the Russian Foreign Minister" in a text that never names him
+            m.name, m.entity_id = holder.name, holder.entity_id
             out.append(m)
     out.extend(_pronouns(doc, out))
     out.sort(key=lambda m: (m.start, -m.end))
@@ -97,6 +104,31 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
     # who-is-who (entities_of) still list them
     doc.user_data["communique_unresolved_posts"] = unresolved
     return out
+
+
+def _office_holders(people: dict[str, Mention], day: str | None) -> dict:
+    """Full name (or surname a text gives alone) -> the office holder it names (holders.py):
+    'Sergei Lavrov' and 'Sergey Lavrov', 'Secretary Blinken' in a text that never gives the
+    full name, are one person with one id in every document."""
+    from .holders import default_holders
+    holders = default_holders()
+    canon = {}
+    for name, m in people.items():
+        if len(name.split()) > 1:
+            holder = holders.by_name(name, day)
+        else:
+            holder = holders.by_surname(name, day, title=m.title, org=m.org)
+        if holder is not None:
+            canon[name] = holder
+    return canon
+
+
+def _holder_of_post(m: Mention, day: str | None):
+    """The holder of a post named with its state or body ('the Russian Foreign Minister')."""
+    if not m.org or not m.title:
+        return None
+    from .holders import default_holders
+    return default_holders().by_post(m.title, m.org, day)
 
 
 def _fuller_post(m: Mention, known: Mention) -> bool:
