@@ -84,7 +84,7 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
                 m.title, m.org = known.title, known.org
             out.append(m)
             continue
-        person = _person_for_post(m, people, mentions, gaz)
+        person = _person_for_post(m, people, mentions, gaz, canon)
         if person is not None:
             m.name = canon[person.name].name if person.name in canon else person.name
             m.entity_id = person_id(m.name)
@@ -164,7 +164,7 @@ def _org_key(gaz, org: str | None) -> str | None:
 
 
 def _person_for_post(post: Mention, people: dict[str, Mention],
-                     mentions: list[Mention], gaz) -> Mention | None:
+                     mentions: list[Mention], gaz, canon: dict | None = None) -> Mention | None:
     title = norm_title(post.title)
     post_org = _org_key(gaz, post.org)
     candidates = []
@@ -174,16 +174,20 @@ def _person_for_post(post: Mention, people: dict[str, Mention],
             candidates.append(person)
     # "the French President" after "President Macron of France" and "Vladimir Putin" (no post
     # known): the person whose organisation is named wins over one whose organisation is unknown
+    canon = canon or {}
     same_org = [c for c in candidates if post_org and c.org and _org_key(gaz, c.org) == post_org]
     if same_org:
         candidates = same_org
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
+        # earlier mentions may already carry an office holder's canonical name: match by id
+        by_id = {person_id(c.name): c for c in candidates}
+        by_id.update({person_id(canon[c.name].name): c for c in candidates if c.name in canon})
         before = [m for m in mentions if m.type == "PERSON" and m.start < post.start
-                  and m.name in {c.name for c in candidates}]
+                  and m.entity_id in by_id]
         if before:
-            return people[before[-1].name]
+            return by_id[before[-1].entity_id]
     return None
 
 
