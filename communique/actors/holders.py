@@ -137,7 +137,7 @@ class Holders:
                 if key:
                     self._by_key.setdefault(key, []).append(holder)
                     words = key.split()
-                    if len(words) > 1:
+                    if len(words) > 1 and not holder.surname:
                         self._by_surname.setdefault(words[-1], []).append(holder)
                     else:       # "Lula", "Kirill": a one-word alias is how texts shorten the name
                         self._by_surname.setdefault(words[0], []).append(holder)

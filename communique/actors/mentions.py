@@ -59,12 +59,12 @@ def find_mentions(doc: Doc) -> list[Mention]:
                                     title=_title_text(doc, start, end, org),
                                     org=org["surface"] if org else None,
                                     sentence=sent_of.get(start), via="post"))
-    mentions = _people_named_elsewhere(mentions, gaz)
+    mentions = _people_named_elsewhere(mentions, gaz, (doc._.context or {}).get("published"))
     mentions.sort(key=lambda m: (m.start, -m.end))
     return resolve_mentions(doc, mentions, gaz)
 
 
-def _people_named_elsewhere(mentions: list[Mention], gaz) -> list[Mention]:
+def _people_named_elsewhere(mentions: list[Mention], gaz, day: str | None = None) -> list[Mention]:
     """One name, one reading in a document: a 'place' or 'body' the gazetteer does not know whose
     words are a person's name (or its surname) found elsewhere in the text is that person."""
     from .resolve import person_key
@@ -75,14 +75,18 @@ def _people_named_elsewhere(mentions: list[Mention], gaz) -> list[Mention]:
             keys.add(key)
             if len(key.split()) > 1:
                 surnames.add(key.split()[-1])
-    if not keys:
-        return mentions
+    from .holders import default_holders
+    holders = default_holders()
     out = []
     for m in mentions:
         if m.type in {"LOC", "ORG"} and m.via == "name" and m.name == strip_the(m.text) \
-                and not gaz.org(m.text, fuzzy=False) and not gaz.country(m.text):
+                and not gaz.org(m.text, fuzzy=False) and not gaz.country(m.text) \
+                and not gaz.place(m.text):
             key = person_key(m.text)
-            if key in keys or (" " not in key and key in surnames):
+            # or an office holder's name or surname ("Blinken will meet ..." tagged a place)
+            if key in keys or (" " not in key and key in surnames) or (
+                    m.text[:1].isupper() and (holders.by_name(m.text, day) if " " in key
+                                              else holders.by_surname(m.text, day))):
                 m = Mention(m.start, m.end, m.text, "PERSON", _clean_name(m.text), sentence=m.sentence)
         out.append(m)
     return out

@@ -99,6 +99,8 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
             m.name, m.entity_id = holder.name, holder.entity_id
             out.append(m)
     out.extend(_pronouns(doc, out))
+    from .speakers import speaker_mentions     # "I", "we": the item's speaker
+    out.extend(speaker_mentions(doc, out))
     out.sort(key=lambda m: (m.start, -m.end))
     # posts that name nobody in the document ("the Foreign Secretary") feed no event; readers of
     # who-is-who (entities_of) still list them
