@@ -95,13 +95,14 @@ POST_CONNECTORS = {"of", "the", "for", "and", "on", "to", "-", "–"}
 
 
 @functools.lru_cache(maxsize=1)
-def _person_word_lists() -> tuple[frozenset[str], frozenset[str]]:
-    """(headline words, body heads): what follows a name in a headline or transcript ("Blinken
+def _person_word_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(headline words, body heads, transcript roles): what follows a name in a headline or transcript ("Blinken
     Remarks", "Putin: Comrades") and what makes a 'name' a body ("Biden administration")."""
     with resources.files("communique.data").joinpath("person_names.json").open(encoding="utf-8") as fh:
         data = json.load(fh)
     return (frozenset(w.lower() for w in data.get("headline_words", [])),
-            frozenset(w.lower() for w in name_rules().get("regime_nouns", [])))
+            frozenset(w.lower() for w in name_rules().get("regime_nouns", [])),
+            frozenset(w.lower() for w in data.get("transcript_roles", [])))
 
 
 def person_proper(doc: Doc, span: Span, titles: set[int] = frozenset()) -> Span | None:
@@ -117,7 +118,9 @@ def person_proper(doc: Doc, span: Span, titles: set[int] = frozenset()) -> Span 
         k -= 1
     if k >= 1 and doc[k].lower_ == "for" and k - 1 in titles:
         return None
-    headline, bodies = _person_word_lists()
+    headline, bodies, roles = _person_word_lists()
+    if all(t.lower_ in roles or t.is_punct for t in span):
+        return None
     end = span.start
     while end < span.end and doc[end].text not in {":", "|"}:
         end += 1

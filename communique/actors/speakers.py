@@ -141,7 +141,7 @@ def speaker_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     context = doc._.context or {}
     day = context.get("published")
     people = [m for m in mentions if m.type == "PERSON" and m.entity_id and m.entity_id != "?"
-              and m.via in {"name", "surname", "post"}]
+              and m.name and m.name.strip() and m.via in {"name", "surname", "post"}]
     default = _byline(doc, people) or title_speaker(context.get("title"), people, day)
     labels = _labels(doc, people, day)
     if default is None and not labels:
