@@ -121,6 +121,7 @@ def _person(doc: Doc, ent: Span, title_span, org, sent) -> Mention:
 
 def _clean_name(text: str) -> str:
     text = re.split(r"['\u2019]s\b", text)[0]     # "Sherman's Meeting" (a headline) -> Sherman
+    text = re.split(r"\s*:", text)[0]             # "Price:\u200e", a speaker label's colon
     words = [w for w in text.replace("\n", " ").split() if w.rstrip(".") not in
              {"Mr", "Mrs", "Ms", "Dr", "H.E."}]
     return " ".join(words).strip(" ,")

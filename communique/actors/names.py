@@ -121,8 +121,13 @@ def person_proper(doc: Doc, span: Span, titles: set[int] = frozenset()) -> Span 
     headline, bodies, roles = _person_word_lists()
     if all(t.lower_ in roles or t.is_punct for t in span):
         return None
+    if span.text.lower().strip() in headline:
+        return None         # "Op-Ed"
     end = span.start
-    while end < span.end and doc[end].text not in {":", "|"}:
+    while end < span.end and not doc[end].text.startswith((":", "|")):
+        if ":" in doc[end].text:        # "Price:\u200e" is one token; the name is cleaned of it
+            end += 1
+            break
         end += 1
     # a speaker label cut before the colon: "Putin:" stays "Putin"
     while end > span.start and (doc[end - 1].lower_ in headline or doc[end - 1].is_punct

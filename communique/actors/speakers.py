@@ -118,6 +118,8 @@ def _labels(doc: Doc, people: list[Mention], day: str | None) -> list[tuple[int,
         after = text[m.end:m.end + 2]
         if after.startswith(":") and (m.end + 1 >= len(text) or text[m.end + 1].isspace()):
             labels[m.end + 1] = _from_person(m)
+        elif re.search(r":[\u200e\u200f\u200b]?$", m.text):     # the colon inside the name's token
+            labels[m.end] = _from_person(m)
     for match in _UPPER_LABEL.finditer(text):
         end = match.end()
         if any(abs(end - k) <= 2 for k in labels):
