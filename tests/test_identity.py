@@ -260,3 +260,10 @@ def test_the_ids_of_people_are_those_of_events(people_store):
     ids = {p["id"] for p in people}
     assert used and used <= ids
     assert sum(p["events"] for p in people if p["name"] == "Vladimir Putin") >= 3
+
+
+def test_a_part_of_a_period_is_no_day_for_later_text():
+    text = ("LONDON, 14 March 2022 - The storms struck earlier this month. "
+            "Later in the day, the minister spoke by telephone with the mayor.")
+    later = [t for t in tag_times(text, "2022-03-14") if t.text == "Later in the day"]
+    assert later and later[0].value == "2022-03-14"

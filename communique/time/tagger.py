@@ -261,8 +261,9 @@ class Tagger:
     def _update(ctx: Context, t: Timex) -> None:
         if t.type not in ("DATE", "TIME") or not t.value:
             return
-        begin = t.begin or t.value
-        finish = t.finish or t.value
+        # the part of a period a mod picks ("earlier this month") is no day later text refers to
+        begin = (t.begin if not t.mod else None) or t.value
+        finish = (t.finish if not t.mod else None) or t.value
         p = cal.parse(begin)
         if not p:
             return
