@@ -95,14 +95,15 @@ POST_CONNECTORS = {"of", "the", "for", "and", "on", "to", "-", "–"}
 
 
 @functools.lru_cache(maxsize=1)
-def _person_word_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """(headline words, body heads, transcript roles): what follows a name in a headline or transcript ("Blinken
+def _person_word_lists() -> tuple[frozenset[str], ...]:
+    """(headline words, body heads, transcript roles, remit words): what follows a name in a headline or transcript ("Blinken
     Remarks", "Putin: Comrades") and what makes a 'name' a body ("Biden administration")."""
     with resources.files("communique.data").joinpath("person_names.json").open(encoding="utf-8") as fh:
         data = json.load(fh)
     return (frozenset(w.lower() for w in data.get("headline_words", [])),
             frozenset(w.lower() for w in name_rules().get("regime_nouns", [])),
-            frozenset(w.lower() for w in data.get("transcript_roles", [])))
+            frozenset(w.lower() for w in data.get("transcript_roles", [])),
+            frozenset(w.lower() for w in data.get("portfolio_words", [])))
 
 
 def person_proper(doc: Doc, span: Span, titles: set[int] = frozenset()) -> Span | None:
@@ -118,9 +119,14 @@ def person_proper(doc: Doc, span: Span, titles: set[int] = frozenset()) -> Span 
         k -= 1
     if k >= 1 and doc[k].lower_ == "for" and k - 1 in titles:
         return None
-    headline, bodies, roles = _person_word_lists()
+    headline, bodies, roles, remits = _person_word_lists()
     if all(t.lower_ in roles or t.is_punct for t in span):
         return None
+    start = span.start
+    while span.end - start > 2 and doc[start].lower_ in remits:
+        start += 1          # "Economic Development Maxim Reshetnikov": the post's remit stuck
+    if start > span.start:
+        span = Span(doc, start, span.end, label="PERSON", kb_id=span.kb_id_, span_id=span.id_)
     if span.text.lower().strip() in headline:
         return None         # "Op-Ed"
     end = span.start
