@@ -325,7 +325,10 @@ def evaluate_re3d_cmd(path, limit):
 @click.option("--all", "everyone", is_flag=True,
               help="Also single words that no text gives a post (speaker labels, stray names).")
 @click.option("--doubtful", is_flag=True, help="Also show the posts set aside as doubtful.")
-def people(name, db, everyone, doubtful):
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
+              help="jsonl: one person a line: id (the entity_id of events and the API), name, "
+                   "aliases, posts with first and last seen dates, documents, events.")
+def people(name, db, everyone, doubtful, fmt):
     """People with their posts, the dates they were seen in them and in how many documents."""
     from .actors.people import people_report
 
@@ -340,6 +343,13 @@ def people(name, db, everyone, doubtful):
 
     with _store(db) as store:
         for person in people_report(store, name, everyone=everyone):
+            if fmt == "jsonl":
+                row = {k: person[k] for k in ("id", "name", "aliases", "posts", "documents",
+                                              "events", "mentions", "ids")}
+                if doubtful:
+                    row["doubtful_posts"] = person["doubtful_posts"]
+                click.echo(json.dumps(row, ensure_ascii=False))
+                continue
             aliases = [a for a in person.get("aliases", []) if a != person["name"]]
             click.echo(person["name"] + (f"  (also: {', '.join(aliases[:6])})" if aliases else ""))
             for post in person["posts"]:

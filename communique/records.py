@@ -94,6 +94,9 @@ class Timex(_Record):
     precision: str = "none"                # day month year none
     basis: str = "text"                    # text, publication, anchor, none
     error: str | None = None               # e.g. "impossible date: 31 September"
+    # TIMEX3 mod: START, MID, END ("early next year"), AFTER/BEFORE ("later this month": the part
+    # of the period after the anchor); begin/finish then give the part of the period meant
+    mod: str | None = None
 
     @property
     def range(self) -> tuple[str | None, str | None]:

@@ -364,7 +364,8 @@ def _when_from(t: Timex) -> When:
     if coarse:
         return When(coarse[0], coarse[1], "month", "text", t.text, approximate=True)
     precision = t.precision if t.precision != "none" else _precision(start)
-    return When(start, end or start, precision, "text", t.text)
+    # "early next year", "later this month": the part of the period meant, only bounded
+    return When(start, end or start, precision, "text", t.text, approximate=bool(t.mod))
 
 
 def _coarse_range(start: str | None, end: str | None) -> tuple[str, str] | None:

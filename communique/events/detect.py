@@ -392,7 +392,10 @@ def _speech(sent) -> bool:
     text = sent.text.strip()
     if text.endswith("?"):
         return True
-    return any(t.lower_ in SPEAKERS and t.dep_ in {"nsubj", "nsubjpass"} for t in sent)
+    # unless the actors stage knows who speaks: "I", "we" of a named speaker report acts
+    spoken = {m.start for m in sent.doc._.mentions or [] if m.via == "speaker"}
+    return any(t.lower_ in SPEAKERS and t.dep_ in {"nsubj", "nsubjpass"} and t.idx not in spoken
+               for t in sent)
 
 
 def _purpose_heads(sent, lex: Lexicon) -> list[Token]:
