@@ -39,6 +39,8 @@ def group_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if tok.dep_ == "compound" or (after is not None and after.tag_ in NOUN_TAGS):
             continue    # 'force protection', 'coalition security force': a modifier, not the group
+        if tok.lower_ in nouns and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+            continue    # "an Il-76 aircraft of the Emergencies Ministry": the body acts
         start = _phrase_start(doc, tok)
         first = start
         while first < tok.i and doc[first].lower_ in leading:
@@ -46,6 +48,8 @@ def group_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         if first > tok.i or doc[first].idx in covered:
             continue
         end = _people_phrase_end(doc, tok, people) if tok.lower_ in people else tok.i + 1
+        if first == tok.i and end == tok.i + 1:
+            continue    # "the troops", "participants": a bare noun names no one in particular
         name = doc[first:end].text
         mention = Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]),
                           doc[start:end].text, "ORG", name[0].upper() + name[1:], via="group")

@@ -51,10 +51,15 @@ class BreadthReport:
         for k, v in self.figures.items():
             lines.append(f"  {k:<28}{v:.3f}")
         if self.per_class:
-            lines.append(f"  {'class':<22}{'right':>7}{'of':>6}{'P':>7}{'R':>7}{'F1':>7}")
+            precise = any(row.get("p") is not None for row in self.per_class.values())
+            head = f"  {'class':<22}{'right':>7}{'of':>6}" + (f"{'P':>7}{'R':>7}{'F1':>7}"
+                                                           if precise else f"{'share':>7}")
+            lines.append(head)
             for k, row in self.per_class.items():
-                lines.append(f"  {k:<22}{row['tp']:>7}{row['n']:>6}{row['p']:>7.3f}"
-                             f"{row['r']:>7.3f}{row['f']:>7.3f}")
+                line = f"  {k:<22}{row['tp']:>7}{row['n']:>6}"
+                line += (f"{row['p']:>7.3f}{row['r']:>7.3f}{row['f']:>7.3f}" if precise
+                         else f"{row['r']:>7.3f}")
+                lines.append(line)
         if isinstance(self.published, dict):
             lines.append("  published (ConfliBERT, NAACL 2022, Table 3, macro F1 x 100):")
             for k, v in self.published.items():
@@ -117,8 +122,8 @@ def evaluate_gsr(data_dir: str, extractor=None) -> BreadthReport:
             if _actor_match(events[0], [a.get("actorText", "") for a in r.get("source") or []]):
                 actor_ok += 1
     n = len(records)
-    per_class = {t: {"tp": right[t], "n": total[t], "p": 0.0, "r": right[t] / total[t],
-                     "f": 0.0} for t in sorted(total)}
+    per_class = {t: {"tp": right[t], "n": total[t], "p": None, "r": right[t] / total[t],
+                     "f": None} for t in sorted(total)}
     return BreadthReport("PLOVER gold-standard records", n,
                          {"type accuracy": type_ok / n, "type + actor accuracy": actor_ok / n,
                           "type found anywhere": any_ok / n}, per_class, GSR_PUBLISHED)

@@ -44,8 +44,9 @@ def frame_sides(frame: Frame, index: MentionIndex) -> tuple[list[Mention], list[
         actor_heads += _subjects(trig)
         preps = _preps(trig)
         actor_heads += preps.get("by", [])              # passive agent
-        recipient_heads += [c for c in _children(trig, {"dobj", "dative"})
-                            if c.lemma_.lower() not in lex.words("agreement_nouns")]
+        if frame.type != "MOBILIZE":    # what a side deploys is no side ("transferred a battalion")
+            recipient_heads += [c for c in _children(trig, {"dobj", "dative"})
+                                if c.lemma_.lower() not in lex.words("agreement_nouns")]
         for p in PARTNER_PREPS + ("to",):
             recipient_heads += [t for t in preps.get(p, []) if not _is_place(t, index)]
         if frame.participation and frame.noun is not None:

@@ -327,8 +327,8 @@ def _content_date(t: Timex, frame: Frame, sent: Span) -> bool:
         return False
     if span.start > 0 and sent.doc[span.start - 1].lower_ in PERIOD_PREPS:
         return True     # "a plan for 2022-2023", "until 2025": a period covered, not a date
-    if span.root.dep_ == "npadvmod":
-        return False    # "detained ten suspects Monday": a bare time adverbial, whatever it hangs on
+    if span.root.dep_ == "npadvmod" and span.root.head.pos_ in {"NOUN", "PROPN"}:
+        return False    # "detained ten suspects Monday": a time adverbial the parse hung on a noun
     tops = {frame.trigger.i} | ({frame.noun.i} if frame.noun is not None else set())
     tok = span.root
     for _ in range(12):
@@ -592,6 +592,8 @@ def _same_event(a: dict, b: dict) -> bool:
 
 def _names_again(a: dict, b: dict) -> bool:
     fa, fb = a["frame"], b["frame"]
+    if a["sentence"] == b["sentence"] and fa.learned != fb.learned:
+        return True     # a rule and the model reading one act in different words of a sentence
     if fa.trigger.lemma_.lower() == fb.trigger.lemma_.lower():
         return True
     return fb.noun is not None and _same_kind(a, b)

@@ -27,6 +27,7 @@ class Frame:
     single_side_type: str | None = None
     absorbed: set = field(default_factory=set)   # token indices inside this frame
     via: str = "verb"
+    learned: bool = False               # proposed by the trigger model, not by a rule
 
     @property
     def head(self) -> Token:
@@ -366,7 +367,7 @@ def _frame_tokens(frame: Frame, lex: Lexicon) -> set[int]:
     return absorbed
 
 
-SPEAKERS = {"you"}
+SPEAKERS = {"i", "we", "you"}
 QUOTES = {"“": "”", "«": "»", '"': '"'}
 
 
@@ -385,10 +386,9 @@ def _quoted_chars(text: str) -> set[int]:
 
 
 def _speech(sent) -> bool:
-    """Questions and second-person talk ("you have seen the reports") are what someone said in
-    a transcript, not an act. First-person statements ("I congratulate the people of
-    Paraguay", "we agreed") are the speaker's acts: their sides come from the mentions, where
-    "I" and "we" resolve to the item's speaker."""
+    """Questions and first- or second-person talk ("we have had several conversations") are
+    what someone said, not an act the release reports, unless the item names its speaker:
+    then "I congratulate the people of Paraguay" is the speaker's act."""
     text = sent.text.strip()
     if text.endswith("?"):
         return True

@@ -20,13 +20,15 @@ CARRIER_DEPS = {"dobj", "nsubjpass", "attr"}
 
 def model_frame(tok: Token, etype: str, mode: str | None) -> Frame | None:
     if tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB"):
-        return Frame(etype, tok, mode=mode, via="verb")
-    if tok.pos_ in {"NOUN", "PROPN", "ADJ"}:
+        frame = Frame(etype, tok, mode=mode, via="verb")
+    elif tok.pos_ in {"NOUN", "PROPN", "ADJ"}:
         head = tok.head
-        if tok.dep_ in CARRIER_DEPS and head.pos_ in {"VERB", "AUX"} and head.i != tok.i:
-            return Frame(etype, tok, noun=tok, mode=mode, via="light")
-        return Frame(etype, tok, noun=tok, mode=mode, via="noun")
-    return None
+        carried = tok.dep_ in CARRIER_DEPS and head.pos_ in {"VERB", "AUX"} and head.i != tok.i
+        frame = Frame(etype, tok, noun=tok, mode=mode, via="light" if carried else "noun")
+    else:
+        return None
+    frame.learned = True
+    return frame
 
 
 def model_predictions(doc) -> dict[int, tuple[str, float, str | None]]:
