@@ -201,7 +201,8 @@ class _Run:
             results = self.extractor.extract_many([doc for _, doc in self.docs])
             for (rec, doc), result in zip(self.docs, results):
                 if result.error:
-                    rec.outcome, rec.reason, rec.detail = "failed", "extraction_error", result.error
+                    rec.outcome, rec.detail = "failed", result.error
+                    rec.reason = result.reason or "extraction_error"
                     rec.target_id, rec.shingles = None, []
                 else:
                     items.append((result.document, result.events, result.mentions))
