@@ -91,8 +91,8 @@ def _inputs(paths, input_path, published):
                               "or --input corpus.jsonl")
     missing = _missing(sources)
     if missing:
-        raise CommuniqueError(f"no such file or directory: {', '.join(missing)}",
-                              "check the path")
+        raise CommuniqueError(f"input not found: {', '.join(missing)} (no such file or "
+                              "directory)", "check the path")
     stdin = sys.stdin if "-" in sources else None
     return read_inputs(sources, published=published, stdin=stdin)
 

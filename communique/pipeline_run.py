@@ -254,7 +254,8 @@ class _Run:
             failed = InputRecord(rec.key, "failed", "error",
                                  f"could not be stored: {type(error).__name__}: {error}"[:500],
                                  doc_id=rec.doc_id, source=rec.source, url=rec.url,
-                                 line=rec.line)
+                                 line=rec.line if isinstance(rec.line, int)
+                                 and 0 <= rec.line < 2 ** 31 else None)
             try:
                 counts.update(write_chunk(self.con, [failed], [], run_id=self.run_id,
                                           replace_keys=keys))
