@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import signal
 import threading
+import time
 from contextlib import contextmanager
 
 DOC_SECONDS = 30.0          # cleaning, and extraction, of one document
@@ -32,7 +33,8 @@ class TooLarge(Exception):
 @contextmanager
 def time_budget(seconds: float | None):
     """Raise OverBudget in the block after `seconds` (nothing when None or not the main
-    thread). Budgets do not nest: an inner one replaces the outer for its duration."""
+    thread). Inside another budget it ends no later than the outer one, whose timer goes on
+    afterwards."""
     if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread() \
             or not hasattr(signal, "setitimer"):
         yield
@@ -41,13 +43,18 @@ def time_budget(seconds: float | None):
     def on_alarm(signum, frame):
         raise OverBudget(seconds)
 
+    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_left) if outer_left else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            left = outer_left - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
 
 
 class BoundedReader(io.RawIOBase):

@@ -35,14 +35,17 @@ def _inputs(db) -> list[dict]:
     (["entities", "/no/such.txt"], "does not exist"),
     (["extract", "--input", "/no/such.jsonl"], "not found"),
     (["evaluate", "/no/such/gold"], "does not exist"),
-    (["serve", "--port", "99999"], "99999"),
+    (["serve", "--port", "99999", "--db", "{store}"], "99999"),
     (["ingest", "x.txt", "--batch-size", "0"], "--batch-size"),
     (["ingest", "x.txt", "--allow-host", "not-an-ip"], "not an IP address"),
     (["time", "README.md", "--anchor", "notadate"], "not a date"),
     (["ingest", "x.txt", "--max-bytes", "0"], "--max-bytes"),
 ])
-def test_misuse_exits_2_with_a_clear_message(args, says):
-    out = run(*args)
+def test_misuse_exits_2_with_a_clear_message(args, says, tmp_path):
+    from communique.store import Store
+    store = tmp_path / "empty.duckdb"
+    Store(str(store)).close()                                # a store that opens
+    out = run(*[a.format(store=store) for a in args])
     assert out.returncode == 2, (out.returncode, out.stderr)
     assert says in out.stderr and "Traceback" not in out.stderr
 

@@ -13,6 +13,7 @@ import io
 import os
 import re
 import time
+import zlib
 from typing import Iterator
 
 from ..records import Document
@@ -141,7 +142,7 @@ def read_warc(path: str, *, published: str | None = None,
             try:
                 with gzip.open(path, "rb") as g:
                     head = g.read(64)
-            except (OSError, EOFError) as exc:
+            except (OSError, EOFError, zlib.error) as exc:
                 yield Skipped(path, "unreadable", f"corrupt gzip: {exc}")
                 return
         if not head.lstrip().startswith((b"WARC/", b"filedesc://")):
@@ -149,52 +150,66 @@ def read_warc(path: str, *, published: str | None = None,
                           "not a WARC or ARC file" if head.strip() else "no content")
             return
         state = _WarcState(path, published, max_bytes)
-        base = 0
-        while base is not None and base < size:
-            fh.seek(base)
-            it = ArchiveIterator(fh, arc2warc=True)
-            failed_at = None
-            pending: list = []                           # the results of the record before
-            errors = 0
-            while True:
-                try:
-                    with contextlib.redirect_stderr(io.StringIO()):   # warcio's warnings
-                        record = next(it)
-                except StopIteration:
-                    record = None
-                except Exception as exc:                 # a record that cannot be read
-                    failed_at = base + (it.offset or 0)
-                    yield from pending
-                    pending = []
-                    state.n += 1
-                    base = _next_record_start(fh, failed_at + 1, gz)
-                    reason, what = ("truncated", "the file ends in it") if base is None else \
-                        ("bad_record", f"reading goes on at byte {base}")
-                    yield Skipped(f"{path}#@{failed_at}", reason,
-                                  f"record {state.n} at byte {failed_at} cannot be read "
-                                  f"({what}): {type(exc).__name__}: {exc}"[:300], state.n)
-                    break
-                if it.err_count > errors and pending:    # the record before was cut short
-                    errors = it.err_count
-                    pending = [state.cut(state.key, state.n)]
-                yield from pending
-                pending = []
-                if record is None:
-                    break
-                pending = list(state.record(record))
-            yield from pending
-            if failed_at is not None:
-                continue
-            end = base + (it.offset or 0)
-            fh.seek(end)
-            rest = fh.read(4096)
-            if rest.strip(b"\r\n\t \x00"):
-                yield Skipped(f"{path}#@{end}", "truncated",
-                              f"{size - end} bytes after the last whole record (at byte {end}) "
-                              "are not a record: the file is cut or damaged", state.n + 1)
-            break
+        try:
+            yield from _read_warc_records(fh, size, gz, state)
+        except Exception as exc:                         # whatever the archive holds
+            yield Skipped(f"{path}#@{state.at}", "unreadable",
+                          f"after record {state.n}: {type(exc).__name__}: {exc}"[:300],
+                          state.n + 1)
         if state.n == 0:
             yield Skipped(path, "empty", "no response or resource records in the archive")
+
+
+def _read_warc_records(fh, size: int, gz: bool, state: "_WarcState") -> Iterator:
+    from warcio.archiveiterator import ArchiveIterator
+    from .readers import Skipped
+    path = state.path
+    base = 0
+    while base is not None and base < size:
+        fh.seek(base)
+        it = ArchiveIterator(fh, arc2warc=True)
+        failed_at = None
+        pending: list = []                           # the results of the record before
+        errors = 0
+        while True:
+            try:
+                with contextlib.redirect_stderr(io.StringIO()):   # warcio's warnings
+                    record = next(it)
+            except StopIteration:
+                record = None
+            except Exception as exc:                 # a record that cannot be read
+                failed_at = base + max(0, it.offset or 0)
+                state.at = failed_at
+                yield from pending
+                pending = []
+                state.n += 1
+                base = _next_record_start(fh, failed_at + 1, gz)
+                reason, what = ("truncated", "the file ends in it") if base is None else \
+                    ("bad_record", f"reading goes on at byte {base}")
+                yield Skipped(f"{path}#@{failed_at}", reason,
+                              f"record {state.n} at byte {failed_at} cannot be read "
+                              f"({what}): {type(exc).__name__}: {exc}"[:300], state.n)
+                break
+            if it.err_count > errors and pending:    # the record before was cut short
+                errors = it.err_count
+                pending = [state.cut(state.key, state.n)]
+            yield from pending
+            pending = []
+            if record is None:
+                break
+            pending = list(state.record(record))
+        yield from pending
+        if failed_at is not None:
+            continue
+        end = base + max(0, it.offset or 0)
+        state.at = end
+        fh.seek(end)
+        rest = fh.read(4096)
+        if rest.strip(b"\r\n\t \x00"):
+            yield Skipped(f"{path}#@{end}", "truncated",
+                          f"{size - end} bytes after the last whole record (at byte {end}) "
+                          "are not a record: the file is cut or damaged", state.n + 1)
+        break
 
 
 class _WarcState:
@@ -204,6 +219,7 @@ class _WarcState:
         self.path, self.published, self.max_bytes = path, published, max_bytes
         self.n = 0
         self.key = path                                  # of the last record read
+        self.at = 0                                      # a byte offset reached
         self.seen: dict[str, int] = {}
 
     def cut(self, key: str, n: int):

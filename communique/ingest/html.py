@@ -5,6 +5,8 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from ..limits import OverBudget, time_budget
+
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dd", "dt", "dl",
                "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "pre", "br",
                "hr", "figure", "figcaption", "address", "td", "th"}
@@ -14,6 +16,8 @@ _META_DATES = ("article:published_time", "og:published_time", "datepublished", "
                "dc.date", "dc.date.issued", "dcterms.created", "pubdate", "publishdate",
                "publication_date", "sailthru.date", "parsely-pub-date")
 
+
+TRAFILATURA_SECONDS = 10.0       # then the plain lxml reading, which is linear
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -30,7 +34,11 @@ class Page:
 def extract_html(html: str, *, url: str | None = None) -> Page | None:
     """The main text of a page, its paragraphs separated by blank lines (None when empty)."""
     html = _XML_BAD.sub(" ", html)                  # NUL, controls, lone surrogates: not XML
-    page = _trafilatura(html, url)
+    try:                                            # some pages take trafilatura minutes
+        with time_budget(TRAFILATURA_SECONDS):
+            page = _trafilatura(html, url)
+    except OverBudget:
+        page = None
     if page is None or not page.text.strip():
         try:
             page = _lxml(html, url)

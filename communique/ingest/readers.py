@@ -14,6 +14,7 @@ import io
 import os
 import re
 import sys
+import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Iterator
@@ -513,8 +514,8 @@ def _read_bytes(path: str, max_bytes: int) -> tuple[bytes | None, Skipped | None
         return None, Skipped(path, "too_large", str(exc))
     except EOFError as exc:
         return None, Skipped(path, "truncated", f"the compressed data ends early: {exc}")
-    except OSError as exc:
-        return None, Skipped(path, "unreadable", str(exc))
+    except (OSError, zlib.error) as exc:
+        return None, Skipped(path, "unreadable", f"{type(exc).__name__}: {exc}")
     if len(data) > max_bytes:
         return None, Skipped(path, "too_large", f"over the limit of {max_bytes} bytes")
     return data, None
