@@ -40,6 +40,9 @@ class Extractor:
         self.nlp = build_pipeline(model)
         self.batch_size = batch_size
 
+    def close(self) -> None:
+        """Nothing to release in-process (a PoolExtractor stops its workers here)."""
+
     def _doc(self, document: Document):
         doc = make_doc(self.nlp, document.text, published=document.published,
                        articles=[a.to_dict() for a in document.articles], title=document.title)

@@ -55,7 +55,7 @@ def _fingerprint(normalise: Callable[[str], str]) -> str:
     """A digest of the code that makes the keys: this module and the one defining `normalise`
     (its spelling tables included), so that a change there builds a new index."""
     digest = hashlib.sha256()
-    for path in {__file__, inspect.getsourcefile(normalise) or ""}:
+    for path in sorted({__file__, inspect.getsourcefile(normalise) or ""}):
         with contextlib.suppress(OSError):
             digest.update(Path(path).read_bytes())
     return digest.hexdigest()[:12]
