@@ -15,7 +15,9 @@ the records of its input), `id`, `doc_id`, `type` and the record itself as JSON 
 from __future__ import annotations
 
 import json
+import logging
 import os
+from array import array
 from dataclasses import dataclass
 
 from ..errors import CommuniqueError, InputError, ResourceError
@@ -76,10 +78,13 @@ def _format(path: str) -> str:
                      "convert the corpus, or use the local engine, which reads every format")
 
 
-def plan_shards(paths: list[str], shard_records: int = SHARD_RECORDS) -> list[Shard]:
-    """The shards of the input files, in input order (one pass over each JSONL file)."""
+def plan_shards(paths: list[str], shard_records: int | None = None,
+                workers: int = 1) -> list[Shard]:
+    """The shards of the input files, in input order (one pass over each JSONL file). By
+    default a shard holds up to SHARD_RECORDS records, fewer when that gives each worker at
+    least four shards."""
     import pyarrow.parquet as pq
-    shards: list[Shard] = []
+    files: list[tuple[int, str, str, str, list[int] | int]] = []
     for file, path in enumerate(paths):
         fmt = _format(path)
         uri = _location(path)
@@ -87,26 +92,26 @@ def plan_shards(paths: list[str], shard_records: int = SHARD_RECORDS) -> list[Sh
         try:
             if fmt == "parquet":
                 with fs.open_input_file(inner) as fh:
-                    rows = pq.ParquetFile(fh).metadata.num_rows
-                for start in range(1, rows + 1, shard_records):
-                    shards.append(Shard(file, path, uri, fmt, start,
-                                        min(start + shard_records, rows + 1)))
+                    files.append((file, path, uri, fmt, pq.ParquetFile(fh).metadata.num_rows))
                 continue
-            plain = not uri.lower().endswith(".gz")
-            line, offset, begin, begin_offset = 0, 0, 1, 0
+            starts = array("q")              # byte offset of each line
+            offset = 0
             with fs.open_input_stream(inner, compression="detect") as fh:
                 for data in _lines(fh):
-                    line += 1
+                    starts.append(offset)
                     offset += len(data)
-                    if line - begin + 1 == shard_records:
-                        shards.append(Shard(file, path, uri, fmt, begin, line + 1,
-                                            begin_offset if plain else -1))
-                        begin, begin_offset = line + 1, offset
-            if line >= begin:
-                shards.append(Shard(file, path, uri, fmt, begin, line + 1,
-                                    begin_offset if plain else -1))
+            files.append((file, path, uri, fmt, starts))
         except FileNotFoundError as exc:
             raise InputError(f"{path}: no such file", "check the path or URI") from exc
+    total = sum(n if isinstance(n, int) else len(n) for *_, n in files)
+    size = shard_records or max(1, min(SHARD_RECORDS, total // (4 * max(1, workers))))
+    shards: list[Shard] = []
+    for file, path, uri, fmt, rows in files:
+        n = rows if isinstance(rows, int) else len(rows)
+        seekable = fmt == "jsonl" and not uri.lower().endswith(".gz")
+        for start in range(1, n + 1, size):
+            offset = rows[start - 1] if seekable else -1
+            shards.append(Shard(file, path, uri, fmt, start, min(start + size, n + 1), offset))
     return shards
 
 
@@ -242,7 +247,7 @@ def _schema():
 
 def extract_on_ray(paths: list[str], out: str, *, address: str | None = None,
                    workers: int | None = None, model: str = MODEL, published: str | None = None,
-                   max_bytes: int = 20_000_000, shard_records: int = SHARD_RECORDS) -> dict:
+                   max_bytes: int = 20_000_000, shard_records: int | None = None) -> dict:
     """Extract the corpus files on Ray into Parquet under `out` (partitioned by kind).
 
     `address`: a running cluster ("auto", "ray://host:10001"); default: the Ray already
@@ -255,9 +260,9 @@ def extract_on_ray(paths: list[str], out: str, *, address: str | None = None,
     started = time.monotonic()
     if not ray.is_initialized():
         ray.init(address=address, **({"num_cpus": workers} if workers and not address else {}),
-                 log_to_driver=False)
+                 log_to_driver=False, logging_level=logging.WARNING)
     workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    shards = plan_shards(paths, shard_records)
+    shards = plan_shards(paths, shard_records, workers)
     if not shards:
         raise InputError("the corpus holds no records", "check the input files")
     import ray.data
@@ -265,7 +270,8 @@ def extract_on_ray(paths: list[str], out: str, *, address: str | None = None,
     ctx.enable_progress_bars = False
     ds = ray.data.from_items([s.to_dict() for s in shards], override_num_blocks=len(shards))
     ds = ds.map_batches(ExtractShards, fn_constructor_args=(model, published, max_bytes),
-                        batch_size=1, batch_format="pyarrow", concurrency=workers, num_cpus=1)
+                        batch_size=1, batch_format="pyarrow", num_cpus=1,
+                        compute=ray.data.ActorPoolStrategy(size=workers))
     try:
         ds.write_parquet(out, partition_cols=["kind"], mode="overwrite")
     except Exception as exc:  # noqa: BLE001 - the cluster's error, said plainly
