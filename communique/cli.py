@@ -281,8 +281,19 @@ def evaluate(gold_dirs, fmt, details):
               "default: the seed and the project's fixtures.")
 @click.option("--limit", default=200, show_default=True)
 @click.option("--repeat", default=1, show_default=True)
-def bench(input_path, limit, repeat):
+@click.option("--workers", "worker_counts", help="Compare at these process counts, e.g. 1,2: "
+              "documents/s, sentences/s and peak RSS per worker, communique and bare spaCy.")
+def bench(input_path, limit, repeat, worker_counts):
     """Throughput and peak memory of the whole pipeline against bare spaCy."""
+    if worker_counts:
+        from .bench.workers import bench_workers, format_bench_workers
+        try:
+            counts = [int(n) for n in worker_counts.split(",") if n.strip()]
+        except ValueError:
+            raise CommuniqueError(f"--workers {worker_counts!r}: not numbers",
+                                  "give counts separated by commas, e.g. --workers 1,2") from None
+        click.echo(format_bench_workers(bench_workers(input_path, counts, limit=limit)))
+        return
     from .bench.run import format_bench, run_bench
     click.echo(format_bench(run_bench(input_path, limit=limit, repeat=repeat)))
 
