@@ -96,14 +96,16 @@ class PoolExtractor:
                 self.prefetch(document)
         self._send()
         for document in documents:
-            if not any(entry[0] is document for entry in self._ahead):   # asked for twice
+            entry = next((e for e in self._ahead if e[0] is document), None)
+            if entry is None:                       # asked for twice, or dropped below
                 self.prefetch(document)
                 self._send()
-            # prefetched documents the writer passed over (duplicates) are dropped
-            while self._ahead[0][0] is not document:
+                entry = self._ahead[-1]
+            self._ahead.remove(entry)
+            yield self._result(document, entry[1], entry[2])
+            # prefetched documents the writer passed over (duplicates) are dropped in time
+            while len(self._ahead) > 4 * self.lookahead:
                 self._ahead.popleft()
-            _, future, index = self._ahead.popleft()
-            yield self._result(document, future, index)
 
     def prefetch(self, document: Document) -> None:
         """Start extracting a document that `extract_many` will be asked for later."""
