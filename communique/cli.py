@@ -109,7 +109,7 @@ def extract(paths, input_path, published, fmt, workers, engine, address, out_dir
         else:
             documents.append(item)
     events = []
-    with contextlib.closing(make_extractor(workers)) as extractor:
+    with contextlib.closing(make_extractor(workers, documents=len(documents))) as extractor:
         for result in extractor.extract_many(documents):
             if result.error:
                 failed += 1

@@ -18,6 +18,7 @@ Inputs recorded as failed are tried again.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import time
 import uuid
 from collections import Counter, deque
@@ -261,8 +262,12 @@ def ingest_inputs(items: Iterable[Document | Skipped], db: str, *,
     started = time.monotonic()
     run_id = run_id or time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     if extractor is None:
-        from .scale.pool import make_extractor
-        with contextlib.closing(make_extractor(workers)) as own:
+        from .scale.pool import SMALL_RUN, make_extractor
+        items = iter(items)
+        head = list(itertools.islice(items, SMALL_RUN))      # a few inputs need no pool
+        known = len(head) if len(head) < SMALL_RUN else None
+        items = itertools.chain(head, items)
+        with contextlib.closing(make_extractor(workers, documents=known)) as own:
             return ingest_inputs(items, db, extractor=own, on_item=on_item,
                                  batch_size=batch_size, near_duplicates=near_duplicates,
                                  run_id=run_id)

@@ -29,6 +29,7 @@ from ..records import Document
 log = logging.getLogger(__name__)
 
 TASK_DOCUMENTS = 4          # documents per task: small enough to balance long and short texts
+SMALL_RUN = 8               # fewer documents than this are extracted in one process
 
 
 def default_workers() -> int:
@@ -145,7 +146,12 @@ class PoolExtractor:
         self.close()
 
 
-def make_extractor(workers: int | None, model: str = MODEL) -> Extractor | PoolExtractor:
-    """An in-process Extractor for one worker, else a pool of `workers` processes."""
+def make_extractor(workers: int | None, model: str = MODEL, *,
+                   documents: int | None = None) -> Extractor | PoolExtractor:
+    """An in-process Extractor for one worker, else a pool of `workers` processes. With
+    `documents` (how many there are, when known) below SMALL_RUN, one process: loading the
+    model in more processes would cost more than it saves."""
     workers = workers or default_workers()
+    if documents is not None and documents < SMALL_RUN:
+        workers = 1
     return Extractor(model) if workers <= 1 else PoolExtractor(workers, model)
