@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from communique.actors import geonames
 from communique.actors.gazetteer import fold, normalise
 
@@ -23,7 +25,14 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "found": found}))
 """
 
 
-def test_geonames_index_is_built_once_and_opens_fast(tmp_path):
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """A cache directory of its own (the index is built there once, for these tests)."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def test_geonames_index_is_built_once_and_opens_fast(cache):
+    tmp_path = cache
     env = {"COMMUNIQUE_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     names = ["Mosul", "Ar Raqqah", "Raqqah", "Sinjar", "Nowhere-on-earth"]
     first = subprocess.run([sys.executable, "-c", OPEN_INDEX, *names], cwd=ROOT, env=env,
@@ -40,8 +49,8 @@ def test_geonames_index_is_built_once_and_opens_fast(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("geonames-*.sqlite")) == files
 
 
-def test_geonames_index_on_disk_equals_the_one_built_in_memory(tmp_path, monkeypatch):
-    monkeypatch.setenv("COMMUNIQUE_CACHE_DIR", str(tmp_path))
+def test_geonames_index_on_disk_equals_the_one_built_in_memory(cache, monkeypatch):
+    monkeypatch.setenv("COMMUNIQUE_CACHE_DIR", str(cache))
     rows = geonames.build_rows(normalise, fold)
     on_disk = geonames.GeonamesIndex.open(normalise, fold)
     assert len(on_disk) == len(rows)
@@ -84,3 +93,9 @@ def test_extract_cli_same_events_with_two_workers(tmp_path):
         assert done.returncode == 0, done.stderr
         outs.append(done.stdout)
     assert outs[0] == outs[1] and outs[0].count("\n") > 5
+
+
+def test_bench_workers_needs_counts():
+    done = subprocess.run([sys.executable, "-m", "communique.cli", "bench", "--workers", "one,2"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--workers" in done.stderr and "1,2" in done.stderr
