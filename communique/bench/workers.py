@@ -41,7 +41,7 @@ def _bare(docs, workers: int) -> dict:
         p.join()
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "sentences": sum(p["sentences"] for p in parts),
-            "peak_mb": max(p["peak_mb"] for p in parts)}
+            "peak_mb": max(p["peak_mb"] for p in parts), "cpu_s": _cpu_seconds()}
 
 
 def _communique(docs, workers: int) -> dict:
@@ -58,7 +58,17 @@ def _communique(docs, workers: int) -> dict:
     seconds = time.perf_counter() - t0
     who = resource.RUSAGE_SELF if workers <= 1 else resource.RUSAGE_CHILDREN
     return {"seconds": seconds, "events": events, "failed": failed,
-            "peak_mb": resource.getrusage(who).ru_maxrss / 1024}
+            "peak_mb": resource.getrusage(who).ru_maxrss / 1024, "cpu_s": _cpu_seconds()}
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this driver and its finished workers: on a shared machine, what the run
+    cost whatever else ran beside it."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
 
 
 def _driver(kind: str, input_path: str | None, limit: int, workers: int, queue) -> None:
@@ -110,13 +120,15 @@ def bench_workers(input_path: str | None, counts: list[int], *, limit: int = 200
 
 def format_bench_workers(r: dict) -> str:
     lines = [f"{'engine':<11} {'workers':>7} {'docs':>5} {'seconds':>8} {'docs/s':>8} "
-             f"{'sents/s':>9} {'peak MB/worker':>15}"]
+             f"{'sents/s':>9} {'peak MB/worker':>15} {'CPU s':>7} {'docs/CPU s':>10}"]
     for x in r["rows"]:
         lines.append(f"{x['kind']:<11} {x['workers']:>7} {x['documents']:>5} {x['seconds']:>8.1f} "
-                     f"{x['docs_per_s']:>8.2f} {x['sents_per_s']:>9.1f} {x['peak_mb']:>15.0f}")
+                     f"{x['docs_per_s']:>8.2f} {x['sents_per_s']:>9.1f} {x['peak_mb']:>15.0f} "
+                     f"{x['cpu_s']:>7.1f} {x['documents'] / x['cpu_s']:>10.2f}")
     for q in r["ratios"]:
         lines.append(f"{q['workers']} workers: communique/bare spaCy {q['speed']:.2f}x, "
                      f"communique {q['workers']} vs {r['baseline_workers']} workers "
                      f"{q['scaling']:.2f}x")
-    lines.append("(wall time of whole runs, model loading included)")
+    lines.append("(wall time of whole runs, model loading included; CPU s: all processes of "
+                 "the run, what it costs on a machine shared with other work)")
     return "\n".join(lines)
