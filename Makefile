@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test quality evaluate bench train clean
+.PHONY: install install-ray demo test quality evaluate bench train clean
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# the optional Ray Data engine (`extract --engine ray`, `load`); its tests skip without it
+install-ray: $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,ray]'
 
 demo: $(STAMP)
 	rm -f communique.duckdb

@@ -1,6 +1,7 @@
 """The `communique` command: a thin layer over the Python API."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
@@ -140,11 +141,19 @@ def _print_events(events, fmt: str, out=None) -> None:
 @click.option("--input", "input_path", help="A JSONL corpus: one {id, text, published, url, title} a line.")
 @click.option("--published", help="Publication date YYYY-MM-DD: sets the date of files and stdin; of corpus rows that give none.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-def extract(paths, input_path, published, fmt):
-    """Print the events of files, directories or '-' (stdin); needs no database."""
-    from .extract import Extractor
+@click.option("--workers", type=click.IntRange(min=1), help="Processes extracting in parallel (default: the machine's cores).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: extract on a Ray cluster (pip install 'communique[ray]'), writing Parquet to --out.")
+@click.option("--address", help="With --engine ray: the cluster, e.g. ray://head:10001 or auto (default: a local one).")
+@click.option("--out", "out_dir", help="With --engine ray: the output folder or URI (s3://..., gs://...).")
+def extract(paths, input_path, published, fmt, workers, engine, address, out_dir):
+    """Print the events of files, directories or '-' (stdin); needs no database.
+    With --engine ray, extract a JSONL or Parquet corpus on Ray into partitioned Parquet."""
+    if engine == "ray":
+        _extract_ray(paths, input_path, published, workers, address, out_dir)
+        return
     from .ingest import Skipped
-    extractor = Extractor()
+    from .scale.pool import make_extractor
     skipped = failed = 0
     documents = []
     for item in _inputs(paths, input_path, published):
@@ -154,18 +163,48 @@ def extract(paths, input_path, published, fmt):
         else:
             documents.append(item)
     events = []
-    for result in extractor.extract_many(documents):
-        if result.error:
-            failed += 1
-            click.echo(f"failed {result.document.source}: {result.error}", err=True)
-        events.extend(result.events)
-        if fmt == "jsonl":
-            _print_events(result.events, fmt)
+    with contextlib.closing(make_extractor(workers, documents=len(documents))) as extractor:
+        for result in extractor.extract_many(documents):
+            if result.error:
+                failed += 1
+                click.echo(f"failed {result.document.source}: {result.error}", err=True)
+            events.extend(result.events)
+            if fmt == "jsonl":
+                _print_events(result.events, fmt)
     if fmt != "jsonl":
         _print_events(events, fmt)
     if skipped or failed:
         click.echo(f"{len(documents)} documents, {skipped} skipped, {failed} failed", err=True)
     sys.exit(1 if failed else 0)
+
+
+def _extract_ray(paths, input_path, published, workers, address, out_dir):
+    from .scale.ray_data import extract_on_ray
+    if not out_dir:
+        raise CommuniqueError("--engine ray needs --out", "name a folder or URI for the Parquet, "
+                              "e.g. --out events.parquet.d")
+    sources = list(paths) + ([input_path] if input_path else [])
+    summary = extract_on_ray(sources, out_dir, address=address, workers=workers,
+                             published=published)
+    counts = ", ".join(f"{n} {kind}" for kind, n in summary["records"].items())
+    click.echo(f"{out_dir}: {counts} ({summary['shards']} shards on {summary['workers']} "
+               f"workers, {summary['seconds']:.1f} s)")
+    click.echo(f"into a store: communique load {out_dir} --db communique.duckdb")
+
+
+@main.command()
+@click.argument("folder")
+@click.option("--db", default="communique.duckdb", show_default=True)
+@click.option("--near-duplicates/--exact-duplicates-only", default=True, show_default=True, help="Also fold near copies and teasers into the documents they repeat.")
+def load(folder, db, near_duplicates):
+    """Merge the Parquet of `extract --engine ray` into the store, with ingest's ids and
+    duplicate rules; loading it again changes nothing."""
+    from .pipeline_run import format_summary
+    from .scale.load import load_parquet
+    summary = load_parquet(folder, db, near_duplicates=near_duplicates)
+    click.echo(format_summary(summary))
+    click.echo(f"store: {db}")
+    sys.exit(summary["exit_code"])
 
 
 @main.command()
@@ -184,15 +223,17 @@ def extract(paths, input_path, published, fmt):
 @click.option("--user-agent", help="User-Agent header for URLs (default: communique/VERSION ...).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, help="Documents per transaction.")
 @click.option("--near-duplicates/--exact-duplicates-only", default=True, show_default=True, help="Also fold near copies and teasers into the documents they repeat.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes extracting in parallel (default: the machine's cores); one writer stores in input order.")
 def ingest(paths, input_path, db, published, include, max_bytes, allow_private, allow_host,
             timeout, deadline, retries, per_host_interval, user_agent, batch_size,
-            near_duplicates):
+            near_duplicates, workers):
     """Extract events from files, directories, globs, corpora, feeds, WARCs, URLs and URL lists
     into the store. Every input ends stored, duplicate, skipped or failed, recorded in the
     store's `inputs` table; an interrupted ingest run again resumes; exit code 1 when any failed."""
     from rich.progress import Progress
     from .ingest import FetchSettings, read_inputs
     from .pipeline_run import format_summary, ingest_inputs
+    from .scale.pool import default_workers
     sources = list(paths) + ([input_path] if input_path else [])
     if not sources:
         raise CommuniqueError("no input given", "pass files, directories, globs, URLs, '-' for "
@@ -207,7 +248,8 @@ def ingest(paths, input_path, db, published, include, max_bytes, allow_private, 
     with Progress(transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
         summary = ingest_inputs(items, db, on_item=lambda: progress.advance(task),
-                                batch_size=batch_size, near_duplicates=near_duplicates)
+                                batch_size=batch_size, near_duplicates=near_duplicates,
+                                workers=workers or default_workers())
     click.echo(format_summary(summary))
     click.echo(f"store: {db} (every input in its `inputs` table: communique inputs --db {db})")
     sys.exit(summary["exit_code"])
@@ -302,8 +344,19 @@ def evaluate(gold_dirs, fmt, details):
               "default: the seed and the project's fixtures.")
 @click.option("--limit", default=200, show_default=True)
 @click.option("--repeat", default=1, show_default=True)
-def bench(input_path, limit, repeat):
+@click.option("--workers", "worker_counts", help="Compare at these process counts, e.g. 1,2: "
+              "documents/s, sentences/s and peak RSS per worker, communique and bare spaCy.")
+def bench(input_path, limit, repeat, worker_counts):
     """Throughput and peak memory of the whole pipeline against bare spaCy."""
+    if worker_counts:
+        from .bench.workers import bench_workers, format_bench_workers
+        try:
+            counts = [int(n) for n in worker_counts.split(",") if n.strip()]
+        except ValueError:
+            raise CommuniqueError(f"--workers {worker_counts!r}: not numbers",
+                                  "give counts separated by commas, e.g. --workers 1,2") from None
+        click.echo(format_bench_workers(bench_workers(input_path, counts, limit=limit)))
+        return
     from .bench.run import format_bench, run_bench
     click.echo(format_bench(run_bench(input_path, limit=limit, repeat=repeat)))
 

@@ -46,6 +46,9 @@ class Extractor:
         self.seconds = seconds              # time budget of one document (None: no limit)
         self.part_chars = part_chars        # longer texts go through spaCy's models in parts
 
+    def close(self) -> None:
+        """Nothing to release in-process (a PoolExtractor stops its workers here)."""
+
     def _doc(self, document: Document):
         doc = make_doc(self.nlp, document.text, published=document.published,
                        articles=[a.to_dict() for a in document.articles], title=document.title)

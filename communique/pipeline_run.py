@@ -17,9 +17,11 @@ Inputs recorded as failed are tried again.
 """
 from __future__ import annotations
 
+import contextlib
+import itertools
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 
 from .extract import Extractor
@@ -70,6 +72,13 @@ class _Run:
 
     # -- one input ------------------------------------------------------------------------
     def add(self, item: Document | Skipped) -> None:
+        admitted = self.admit(item)
+        if admitted is not None:
+            self.enqueue(admitted)
+
+    def admit(self, item: Document | Skipped) -> tuple | None:
+        """The input's key, and whether it replaces a failed record; None when an earlier run
+        recorded it already. Depends only on the inputs before it, so it may run ahead."""
         item.source, item.url = encodable(item.source), encodable(item.url)
         base = input_key(item)
         self.keys[base] += 1
@@ -83,7 +92,13 @@ class _Run:
                 same = outcome == "skipped" or item.reason == "duplicate"
             if outcome != "failed" and same:
                 self._count(None, "unchanged", "earlier run")
-                return
+                return None
+            return key, item, True
+        return key, item, False
+
+    def enqueue(self, admitted: tuple) -> None:
+        key, item, replaces = admitted
+        if replaces:
             self.replace.append(key)
         self.queue.append((key, item))
         if isinstance(item, Document):
@@ -270,8 +285,11 @@ def ingest_inputs(items: Iterable[Document | Skipped], db: str, *,
                   extractor: Extractor | None = None,
                   on_item: Callable[[], None] | None = None,
                   batch_size: int = BATCH_SIZE, near_duplicates: bool = True,
-                  run_id: str | None = None) -> dict:
+                  run_id: str | None = None, workers: int = 1) -> dict:
     """Extract and store each new document; record what became of every input.
+
+    `workers` > 1 extracts in that many processes (unless an `extractor` is given); the records
+    are the same whatever the number.
 
     Returns {"run_id", "outcomes": {stored, duplicate, skipped, failed, unchanged: n},
     "reasons": {reason: n}, "table": [{"outcome", "reason", "n"}], "events": events stored,
@@ -280,12 +298,34 @@ def ingest_inputs(items: Iterable[Document | Skipped], db: str, *,
     """
     from .store import Store
     started = time.monotonic()
-    extractor = extractor or Extractor()
     run_id = run_id or time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    if extractor is None:
+        from .scale.pool import SMALL_RUN, make_extractor
+        items = iter(items)
+        head = list(itertools.islice(items, SMALL_RUN))      # a few inputs need no pool
+        known = len(head) if len(head) < SMALL_RUN else None
+        items = itertools.chain(head, items)
+        with contextlib.closing(make_extractor(workers, documents=known)) as own:
+            return ingest_inputs(items, db, extractor=own, on_item=on_item,
+                                 batch_size=batch_size, near_duplicates=near_duplicates,
+                                 run_id=run_id)
     with Store(db) as store:
         run = _Run(store, extractor, on_item, batch_size, near_duplicates, run_id)
+        # a pool extracts the inputs ahead of the writer, which decides and stores in order
+        prefetch = getattr(extractor, "prefetch", None)
+        ahead = max(getattr(extractor, "lookahead", 0), batch_size) if prefetch else 0
+        window: deque = deque()
         for item in items:
-            run.add(item)
+            admitted = run.admit(item)
+            if admitted is None:
+                continue
+            if prefetch and isinstance(item, Document):
+                prefetch(item)
+            window.append(admitted)
+            while len(window) > ahead:
+                run.enqueue(window.popleft())
+        while window:
+            run.enqueue(window.popleft())
         run.drain()
     outcomes = {k: run.outcomes.get(k, 0) for k in
                 ("stored", "duplicate", "skipped", "failed", "unchanged")}

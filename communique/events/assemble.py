@@ -393,7 +393,8 @@ def _precision(value: str | None) -> str:
 
 
 def _same_paragraph(doc: Doc, a: Span, b: Span) -> bool:
-    between = doc.text[a.start_char:b.start_char]
+    # the tokens' text between the two, not doc.text, which joins the whole document anew
+    between = doc[a.start:b.start].text_with_ws
     return "\n" not in between.strip("\n") if a.start_char <= b.start_char else False
 
 

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..errors import CommuniqueError
 from .annotations import TYPES, Sentence, load_corpus_labels, load_written
 from .model import LABELS, MODES, SPANS_KEY, predicted_triggers
 
@@ -182,6 +183,10 @@ def train(training_dir: str, out_dir: str, *, data_dir: str, gold_dir: str | Non
     started = time.time()
     fix_random_seed(cfg["seed"])
     sentences = load_training_data(training_dir, data_dir, gold_dir)
+    if not any(s.events for s in sentences):
+        raise CommuniqueError(f"no labelled sentences under {training_dir}",
+                              "pass --data with the folder that holds corpus_labels.jsonl "
+                              "and written/*.jsonl")
     base = load_base()
     with base.select_pipes(disable=[p for p in ("ner",) if p in base.pipe_names]):
         labelled = [_labelled_doc(base, s) for s in sentences]
