@@ -41,7 +41,7 @@ def group_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             continue    # 'force protection', 'coalition security force': a modifier, not the group
         if tok.lower_ in nouns and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             continue    # "an Il-76 aircraft of the Emergencies Ministry": the body acts
-        start = _phrase_start(doc, tok)
+        start = _phrase_start(doc, tok, covered)
         first = start
         while first < tok.i and doc[first].lower_ in leading:
             first += 1
@@ -91,15 +91,16 @@ def _people_phrase_end(doc: Doc, head, people: frozenset) -> int:
     return end
 
 
-def _phrase_start(doc: Doc, head) -> int:
+def _phrase_start(doc: Doc, head, covered: set[int]) -> int:
     """The first word of the group's noun phrase, read leftwards over its modifiers (the parse
     often splits 'a combined Afghan and coalition security force')."""
     sent_start = head.sent.start
     i = head.i
     while i - 1 >= sent_start:
         prev = doc[i - 1]
-        if prev.lower_ == "and" and i - 2 >= sent_start and doc[i - 2].tag_ in {"NNS", "NNPS"}:
-            break       # "Afghan civilians and Afghan forces": two groups
+        if prev.lower_ == "and" and i - 2 >= sent_start and (
+                doc[i - 2].tag_ in {"NNS", "NNPS"} or doc[i - 2].idx in covered):
+            break       # "Afghan civilians and Afghan forces", "Minister X and a delegation": two
         if prev.tag_ in MODIFIER_TAGS or prev.lower_ in {"and", "-", "–"}:
             if prev.tag_ in {"VBD", "VBN"} and prev.dep_ not in {"amod", "compound"}:
                 break
