@@ -532,8 +532,11 @@ def _split_separate_acts(drafts: list[dict]) -> list[dict]:
         if len(groups) < 2 or not _separate_acts(d):
             out.append(d)
             continue
+        journey = d["frame"].mode == "visit"
         for group in groups:
             part = dict(d, recipients=group, part=group[0].entity_id)
+            if journey:     # each stop of a journey is where its visit takes place
+                part["where"] = group[0]
             out.append(part)
     return out
 
