@@ -291,10 +291,17 @@ class _Trickle(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
         try:
+            if self.path == "/headers":                    # the headers a byte at a time
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for _ in range(60):
+                    self.wfile.write(b"X")
+                    self.wfile.flush()
+                    time.sleep(0.5)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
             for _ in range(60):
                 self.wfile.write(b"a")
                 self.wfile.flush()
@@ -303,7 +310,8 @@ class _Trickle(http.server.BaseHTTPRequestHandler):
             pass
 
 
-def test_a_trickling_server_meets_the_deadline():
+@pytest.mark.parametrize("path", ["/body", "/headers"])
+def test_a_trickling_server_meets_the_deadline(path):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
     srv.daemon_threads = True
     threading.Thread(target=srv.serve_forever, daemon=True).start()
@@ -312,7 +320,7 @@ def test_a_trickling_server_meets_the_deadline():
                                  per_host_interval=0)
         started = time.monotonic()
         with Fetcher(settings) as fetcher, pytest.raises(FetchError) as err:
-            fetcher.fetch(f"http://127.0.0.1:{srv.server_address[1]}/")
+            fetcher.fetch(f"http://127.0.0.1:{srv.server_address[1]}{path}")
         assert time.monotonic() - started < 6
         assert err.value.reason == "fetch_failed" and "deadline" in err.value.detail
     finally:
