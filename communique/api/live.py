@@ -173,8 +173,8 @@ def hand_off(db: str, request: Request, info: dict, echo=print,
 # -- the server side --------------------------------------------------------------------------
 class Live:
     """The server's ingestion: a worker thread polling `watch` every `every` seconds and the
-    inbox, ingesting one thing at a time. `runs` counts finished ingests (the page reloads
-    when it changes)."""
+    inbox, ingesting one thing at a time. `runs` counts finished ingests, `changes` those that
+    stored something (the page reloads when it changes)."""
 
     def __init__(self, db: str, watch: list[str] = (), every: float = 900.0, *,
                  fetch=None, url: str = ""):
@@ -184,6 +184,7 @@ class Live:
         self.fetch = fetch
         self.url = url
         self.runs = 0
+        self.changes = 0                # ingests that added or linked something
         self.last: dict | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -216,7 +217,7 @@ class Live:
 
     def status(self) -> dict:
         return {"watch": self.watch, "every": self.every if self.watch else None,
-                "runs": self.runs, "last": self.last}
+                "runs": self.runs, "changes": self.changes, "last": self.last}
 
     # the worker
     def _loop(self) -> None:
@@ -286,6 +287,8 @@ class Live:
             log.exception("%s ingest failed", label)    # the next poll tries again
             return {}
         self.runs += 1
+        if summary["outcomes"]["stored"] or summary["outcomes"]["duplicate"]:
+            self.changes += 1
         self.last = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "how": label,
                      "outcomes": summary["outcomes"], "events": summary["events"]}
         log.info("%s ingest: %s", label, summary["outcomes"])

@@ -476,8 +476,8 @@
         $("live").hidden = !live.watch.length && !live.runs;
         $("live").textContent = live.watch.length ? "live: every " + fmtSeconds(live.every) : "live";
         if (live.last) $("live").title = "last ingest " + live.last.at + " (" + live.last.how + "): " + live.last.events + " events";
-        const changed = state.liveRuns !== null && (live.runs !== state.liveRuns || t.events !== state.liveEvents);
-        state.liveRuns = live.runs;
+        const changed = state.liveRuns !== null && (live.changes !== state.liveRuns || t.events !== state.liveEvents);
+        state.liveRuns = live.changes;
         state.liveEvents = t.events;
         if (changed) load();
       }
