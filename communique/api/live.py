@@ -177,12 +177,13 @@ class Live:
     stored something (the page reloads when it changes)."""
 
     def __init__(self, db: str, watch: list[str] = (), every: float = 900.0, *,
-                 fetch=None, url: str = ""):
+                 fetch=None, url: str = "", on_change=None):
         self.db = db
         self.watch = [_absolute(s) for s in watch]
         self.every = every
         self.fetch = fetch
         self.url = url
+        self.on_change = on_change      # called after an ingest that stored something
         self.runs = 0
         self.changes = 0                # ingests that added or linked something
         self.last: dict | None = None
@@ -289,6 +290,8 @@ class Live:
         self.runs += 1
         if summary["outcomes"]["stored"] or summary["outcomes"]["duplicate"]:
             self.changes += 1
+            if self.on_change is not None:
+                self.on_change()
         self.last = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "how": label,
                      "outcomes": summary["outcomes"], "events": summary["events"]}
         log.info("%s ingest: %s", label, summary["outcomes"])

