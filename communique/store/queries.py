@@ -369,7 +369,8 @@ def histogram(con, stack: str = "type", **filters) -> dict:
     Only events dated to a day or a month fall in a month (a year-only date is not a month):
     the others are counted in `year_only` and `undated`. Returns {"stack", "months": [YYYY-MM
     from the first to the last month with events, gaps included], "series": [{"key", "planned":
-    bool, "counts": [per month]}], "year_only", "undated", "total"}; `planned` series hold the
+    bool, "counts": [per month]}], "core": [first, last month of the bulk] (see _core),
+    "year_only", "undated", "total"}; `planned` series hold the
     events whose status is planned (said to come), the others what happened or is said about.
     """
     if stack not in HISTOGRAM_STACKS:
@@ -393,8 +394,28 @@ def histogram(con, stack: str = "type", **filters) -> dict:
     ordered = sorted(series.items(), key=lambda kv: (kv[0][1], -sum(kv[1]), kv[0][0]))
     return {"stack": stack, "months": months,
             "series": [{"key": k, "planned": p, "counts": c} for (k, p), c in ordered],
+            "core": _core(months, series.values()),
             "year_only": year_only, "undated": undated,
             "total": sum(n for *_, n in rows)}
+
+
+def _core(months: list[str], series) -> list[str] | None:
+    """The first and last month of the span that holds all but the 1 % earliest and 1 % latest
+    dated events: news dates its events near publication, and a mention of 1941 or of a 2030
+    target would otherwise squeeze the rest into one column."""
+    if not months:
+        return None
+    totals = [sum(col) for col in zip(*series)]
+    cut = sum(totals) * 0.01
+    lo, acc = 0, 0
+    while lo < len(totals) - 1 and acc + totals[lo] <= cut:
+        acc += totals[lo]
+        lo += 1
+    hi, acc = len(totals) - 1, 0
+    while hi > lo and acc + totals[hi] <= cut:
+        acc += totals[hi]
+        hi -= 1
+    return [months[lo], months[hi]]
 
 
 def _month_range(first: str, last: str) -> list[str]:

@@ -338,7 +338,17 @@
     if (counts.undated) note.push(counts.undated + " undated");
     $("histogram-note").textContent = note.join(" · ");
     $("histogram").dataset.months = String(counts.months.length);
-    charts().histogram($("histogram"), counts, [state.filters.since || null, state.filters.until || null],
+    // without dates in the filters the range starts on the bulk of the events (counts.core): the
+    // few dated decades away are still there, past the ends of the range
+    const dated = state.filters.since || state.filters.until;
+    const range = dated ? [state.filters.since || null, state.filters.until || null] : (counts.core || [null, null]);
+    if (!dated && counts.core && counts.months.length &&
+        (counts.core[0] !== counts.months[0] || counts.core[1] !== counts.months[counts.months.length - 1])) {
+      note.unshift("shown: " + counts.core[0] + " to " + counts.core[1] + ", where 98% of the dated events fall; " +
+        "the range runs " + counts.months[0] + " to " + counts.months[counts.months.length - 1] + ": drag its ends to see more");
+      $("histogram-note").textContent = note.join(" · ");
+    }
+    charts().histogram($("histogram"), counts, range,
       (since, until) => {
         if ((since || null) === (state.filters.since || null) && (until || null) === (state.filters.until || null)) return;
         setFilters({ since: since, until: until });

@@ -95,7 +95,8 @@
         : p.data.name + " (" + (p.data.kind || "?") + "): " + p.data.value + " meeting" + (p.data.value === 1 ? "" : "s") },
       series: [{
         type: "graph", layout: "force", roam: true, draggable: true,
-        force: { repulsion: 260, gravity: 0.12, edgeLength: [50, 170], layoutAnimation: false, friction: 0.2 },
+        force: { repulsion: 200, gravity: 0.3, edgeLength: [40, 150], layoutAnimation: false, friction: 0.2 },
+        zoom: 0.9,
         labelLayout: { hideOverlap: true },
         label: { show: true, position: "right", fontSize: 11, color: "#263238",
           textBorderColor: "#fff", textBorderWidth: 3 },
