@@ -17,6 +17,8 @@
     occurred: "#2e7d32", planned: "#1565c0", ongoing: "#00897b", cancelled: "#9e9e9e",
     hypothetical: "#8e24aa", negated: "#616161",
   };
+  // where the range's slider sits in the histogram's box (its handles are dragged there)
+  const SLIDER = { left: 60, right: 40, bottom: 14, height: 26 };
   const NODE_COLORS = { PERSON: "#1565c0", ORG: "#ef6c00", GPE: "#2e7d32", LOC: "#2e7d32" };
 
   function chartOf(dom) {
@@ -60,7 +62,7 @@
       yAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: 11 } },
       dataZoom: [
         { type: "slider", xAxisIndex: 0, startValue: startValue, endValue: endValue,
-          bottom: 14, height: 26, brushSelect: true, labelFormatter: (i) => months[i] || "" },
+          left: SLIDER.left, right: SLIDER.right, bottom: SLIDER.bottom, height: SLIDER.height, brushSelect: true, labelFormatter: (i) => months[i] || "" },
         { type: "inside", xAxisIndex: 0, startValue: startValue, endValue: endValue },
       ],
       series: series,
@@ -145,5 +147,5 @@
     });
   }
 
-  window.communiqueCharts = { histogram, network, nodePosition, resize, TYPE_COLORS };
+  window.communiqueCharts = { histogram, network, nodePosition, resize, TYPE_COLORS, SLIDER };
 })();
