@@ -331,7 +331,14 @@ def export_cmd(fmt, out, db, actor, entity, etype, status, since, until, text, p
                limit, top, min_meetings):
     """What the filters select, for pandas, R, Gephi, networkx: csv, jsonl, plover (JSON),
     graphml or gexf (who met whom), parquet (every table, into a folder)."""
+    from .api.live import server_info
     from .export import export
+    held = server_info(db)
+    if held is not None:
+        raise CommuniqueError(f"the store {db} is held by the communique server at "
+                              f"{held.get('url')} (pid {held['pid']})",
+                              hint=f"download from it: {held.get('url')}api/export?format={fmt}"
+                                   " (with the same filters)")
     filters = {"actor": actor, "entity": entity, "type": etype, "status": status,
                "since": since, "until": until, "text": text, "place": place, "site": site}
     with _store(db) as store:

@@ -11,14 +11,9 @@ import zipfile
 import httpx
 import pytest
 
-from tests.test_api import Server, assert_error, ids, shared_store
+from tests.test_api import Server, assert_error, ids, store, store_path  # noqa: F401 (fixtures)
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory, extractor):
-    return shared_store(tmp_path_factory, extractor)
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +27,6 @@ def server(store_path):
 def client(server):
     with httpx.Client(base_url=server.url, timeout=30.0) as c:
         yield c
-
-
-@pytest.fixture(scope="module")
-def store(store_path):
-    from communique.store import Store
-    with Store(str(store_path), read_only=True) as s:
-        yield s
 
 
 # ---------------------------------------------------------------------------------- hardening

@@ -185,7 +185,21 @@ def test_an_edge_click_lists_the_meetings_of_the_pair(page, server, tmp_path):
     net = api(server, "/api/network", top=60, min_meetings=1)
     edge = max(net["edges"], key=lambda e: e["weight"])
     a, b = (node_position(page, i) for i in (edge["source"], edge["target"]))
-    page.mouse.click((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2)
+    others = [(node_position(page, n["id"]), n["name"]) for n in net["nodes"]]
+
+    def clear_of_nodes(x, y):
+        """How far (x, y) is from every node and its label (about 7 px a character)."""
+        worst = 1e9
+        for p, name in others:
+            dx = 0 if p["x"] - 12 <= x <= p["x"] + 16 + 7 * len(name) else \
+                min(abs(x - p["x"] + 12), abs(x - p["x"] - 16 - 7 * len(name)))
+            worst = min(worst, max(dx, abs(y - p["y"]) - 9))
+        return worst
+    # click the line where it is farthest from any node or label, as a user aims
+    points = [(a["x"] + (b["x"] - a["x"]) * t / 20, a["y"] + (b["y"] - a["y"]) * t / 20)
+              for t in range(4, 17)]
+    x, y = max(points, key=lambda xy: clear_of_nodes(*xy))
+    page.mouse.click(x, y)
     expect()(page.locator("#pair .pair-event")).to_have_count(edge["weight"])
     pair = api(server, "/api/events", entity=f"{edge['source']},{edge['target']}", type="CONSULT")
     assert [li.get_attribute("data-event-id") for li in page.locator("#pair .pair-event").all()] \
