@@ -548,6 +548,9 @@ def serve(db: str = "communique.duckdb", host: str = "127.0.0.1", port: int = 80
     if read_only and watch:
         raise CommuniqueError("--watch needs the store open for writing",
                               hint="leave out --read-only")
+    if not watch and db != ":memory:" and not os.path.exists(db):
+        raise CommuniqueError(f"no store at {db}", hint="ingest something first, check the "
+                              "path, or give --watch to start it from feeds or folders")
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     url = f"http://{shown}:{port}/"
     try:
