@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 from pathlib import Path
@@ -127,8 +128,23 @@ def test_overview_first(page, server, tmp_path):
     assert page.locator('#facets ul[data-facet="type"] li').count() == len(facets["type"])
     net = api(server, "/api/network", top=60, min_meetings=1)
     assert page.get_attribute("#network", "data-nodes") == str(len(net["nodes"]))
-    names = {d["name"] for d in chart_option(page, "network")["series"][0]["data"]}
-    assert names == {n["name"] for n in net["nodes"]}
+    drawn_nodes = chart_option(page, "network")["series"][0]["data"]
+    assert {d["name"] for d in drawn_nodes} == {n["name"] for n in net["nodes"]}
+    # radius on a log scale: the most met is not drawn over its neighbours
+    sizes = {d["id"]: d["symbolSize"] for d in drawn_nodes}
+    most = max(net["nodes"], key=lambda n: n["events"])
+    assert sizes[most["id"]] <= 10 + 6 * math.log(1 + most["events"]) + 0.01 < 60
+    # the labels shown do not overlap one another (the others are hidden, not piled up)
+    page.locator("#network").scroll_into_view_if_needed()
+    boxes = [t.bounding_box() for t in page.locator("#network svg text").all() if t.is_visible()]
+    # an SVG text's box is its line (19 px for 11 px type): its letters are the middle 11 px
+    boxes = [dict(b, y=b["y"] + 4, height=b["height"] - 8) for b in boxes if b and b["width"] > 0]
+    assert len(boxes) >= 5
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert (a["x"] + a["width"] <= b["x"] + 1 or b["x"] + b["width"] <= a["x"] + 1
+                    or a["y"] + a["height"] <= b["y"] + 1 or b["y"] + b["height"] <= a["y"] + 1), \
+                (a, b)
     shot(page, "overview", tmp_path)
     assert not page.problems and not page.outside
 
@@ -183,22 +199,33 @@ def test_a_node_click_filters_by_entity_id(page, server, tmp_path):
 def test_an_edge_click_lists_the_meetings_of_the_pair(page, server, tmp_path):
     open_page(page, server)
     net = api(server, "/api/network", top=60, min_meetings=1)
-    edge = max(net["edges"], key=lambda e: e["weight"])
-    a, b = (node_position(page, i) for i in (edge["source"], edge["target"]))
-    others = [(node_position(page, n["id"]), n["name"]) for n in net["nodes"]]
+    at = {n["id"]: node_position(page, n["id"]) for n in net["nodes"]}
 
-    def clear_of_nodes(x, y):
-        """How far (x, y) is from every node and its label (about 7 px a character)."""
-        worst = 1e9
-        for p, name in others:
-            dx = 0 if p["x"] - 12 <= x <= p["x"] + 16 + 7 * len(name) else \
-                min(abs(x - p["x"] + 12), abs(x - p["x"] - 16 - 7 * len(name)))
+    def to_segment(x, y, p, q):
+        dx, dy = q["x"] - p["x"], q["y"] - p["y"]
+        t = max(0, min(1, ((x - p["x"]) * dx + (y - p["y"]) * dy) / (dx * dx + dy * dy or 1)))
+        return math.hypot(x - p["x"] - t * dx, y - p["y"] - t * dy)
+
+    def clearance(x, y, edge):
+        """How far (x, y) is from every other line, every node and every label (7 px a letter)."""
+        worst = min([to_segment(x, y, at[e["source"]], at[e["target"]]) for e in net["edges"]
+                     if e is not edge] or [1e9])
+        for n in net["nodes"]:
+            p = at[n["id"]]
+            dx = 0 if p["x"] - 12 <= x <= p["x"] + 16 + 7 * len(n["name"]) else \
+                min(abs(x - p["x"] + 12), abs(x - p["x"] - 16 - 7 * len(n["name"])))
             worst = min(worst, max(dx, abs(y - p["y"]) - 9))
         return worst
-    # click the line where it is farthest from any node or label, as a user aims
-    points = [(a["x"] + (b["x"] - a["x"]) * t / 20, a["y"] + (b["y"] - a["y"]) * t / 20)
-              for t in range(4, 17)]
-    x, y = max(points, key=lambda xy: clear_of_nodes(*xy))
+
+    # the line a user can click without touching anything else, where it is clearest
+    best = []
+    for edge in net["edges"]:
+        a, b = at[edge["source"]], at[edge["target"]]
+        for t in range(3, 18):
+            x, y = a["x"] + (b["x"] - a["x"]) * t / 20, a["y"] + (b["y"] - a["y"]) * t / 20
+            best.append((clearance(x, y, edge), edge["weight"], x, y, edge))
+    clear, _, x, y, edge = max(best, key=lambda c: c[:2])
+    assert clear >= 4, "no line of the network can be clicked clear of the rest"
     page.mouse.click(x, y)
     expect()(page.locator("#pair .pair-event")).to_have_count(edge["weight"])
     pair = api(server, "/api/events", entity=f"{edge['source']},{edge['target']}", type="CONSULT")

@@ -100,7 +100,8 @@
         force: { repulsion: 200, gravity: 0.3, edgeLength: [40, 150], layoutAnimation: false, friction: 0.2 },
         zoom: 0.9,
         labelLayout: { hideOverlap: true },
-        label: { show: true, position: "right", fontSize: 11, color: "#263238",
+        // a line of 16 px for 11 px type: the labels kept apart by the overlap check get air
+        label: { show: true, position: "right", fontSize: 11, lineHeight: 16, color: "#263238",
           textBorderColor: "#fff", textBorderWidth: 3 },
         emphasis: { focus: "adjacency", lineStyle: { width: 4 } },
         lineStyle: { color: "#90a4ae", opacity: 0.7 },
