@@ -46,6 +46,7 @@ class Reader:
         self.generation = 0
         self._memo: OrderedDict = OrderedDict()
         self._memo_lock = threading.Lock()
+        self._computing: dict = {}              # key → lock held while it is worked out
 
     def changed(self) -> None:
         """The store was written: forget what `memo` kept."""
@@ -54,18 +55,23 @@ class Reader:
             self._memo.clear()
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """compute() once per store generation (the MEMO_SIZE latest keys are kept)."""
+        """compute() once per store generation (the MEMO_SIZE latest keys are kept); a request
+        that comes while the same key is being worked out waits for that answer."""
         with self._memo_lock:
-            generation = self.generation
-            if key in self._memo:
-                self._memo.move_to_end(key)
-                return self._memo[key]
-        value = compute()
-        with self._memo_lock:
-            if generation == self.generation:
-                self._memo[key] = value
-                while len(self._memo) > self.MEMO_SIZE:
-                    self._memo.popitem(last=False)
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._memo_lock:
+                generation = self.generation
+                if key in self._memo:
+                    self._memo.move_to_end(key)
+                    return self._memo[key]
+            value = compute()
+            with self._memo_lock:
+                if generation == self.generation:
+                    self._memo[key] = value
+                    while len(self._memo) > self.MEMO_SIZE:
+                        self._memo.popitem(last=False)
+                self._computing.pop(key, None)
         return value
 
     def close(self) -> None:
