@@ -140,9 +140,10 @@ def test_overview_first(page, server, tmp_path):
     # an SVG text's box is its line (19 px for 11 px type): its letters are the middle 11 px
     boxes = [dict(b, y=b["y"] + 4, height=b["height"] - 8) for b in boxes if b and b["width"] > 0]
     assert len(boxes) >= 5
+    # (ECharts measures the labels on a canvas: the SVG's boxes may come out 2-3 px wider)
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
-            assert (a["x"] + a["width"] <= b["x"] + 1 or b["x"] + b["width"] <= a["x"] + 1
+            assert (a["x"] + a["width"] <= b["x"] + 3 or b["x"] + b["width"] <= a["x"] + 3
                     or a["y"] + a["height"] <= b["y"] + 1 or b["y"] + b["height"] <= a["y"] + 1), \
                 (a, b)
     shot(page, "overview", tmp_path)

@@ -42,7 +42,8 @@ from ..errors import CommuniqueError
 from ..records import PLOVER_TYPES, STATUSES
 from ..store import queries
 from . import views
-from .guard import Guard, strip_bidi
+from ..bidi import strip_bidi
+from .guard import Guard
 from .reader import BadRequest, NotFound, Reader
 
 log = logging.getLogger("communique.api")

@@ -10,22 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
 
 HTML_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
             "form-action 'self'")
-
-# bidirectional controls (embeddings, overrides, isolates, marks): removed from names, where
-# they only ever reverse or hide what a reader sees ("rekooB yrroC" shown as "Corry Booker")
-BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
-
-
-def strip_bidi(value):
-    """`value` without bidirectional control characters (None and non-strings as they are)."""
-    return BIDI_RE.sub("", value) if isinstance(value, str) else value
-
 
 def _error_body(status: int, error: str, message: str, hint: str | None) -> dict:
     body = json.dumps({"error": error, "message": message, "hint": hint}).encode()

@@ -1,5 +1,5 @@
 """What the API returns beyond the store's own queries: event records and the event view, with
-names cleaned of bidirectional control characters (see guard.strip_bidi).
+names cleaned of bidirectional control characters (see communique.bidi).
 
 Plain functions of a DuckDB connection (a request's cursor), returning JSON-ready values.
 """
@@ -9,8 +9,8 @@ import json
 import re
 from typing import Any
 
+from ..bidi import BIDI_RE, strip_bidi
 from ..store import queries
-from .guard import BIDI_RE, strip_bidi
 
 # a bidi control in stored JSON, as the character or as its \u escape
 _BIDI_IN_JSON = re.compile(BIDI_RE.pattern + r"|\\u(?:061[cC]|200[eEfF]|202[a-eA-E]|206[6-9])")

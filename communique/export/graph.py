@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
+from ..bidi import strip_bidi
 from ..store import queries
 
 GEXF_NS = "http://www.gexf.net/1.2draft"
@@ -16,7 +17,6 @@ def meetings_graph(con, filters: dict, *, top: int | None = None,
     """{"events": n, "nodes": [{id, name, type, events}], "edges": [{source, target, weight,
     first, last, event_ids}]}: the `top` entities in most meetings (all when None), edges of
     at least `min_meetings` meetings between them."""
-    from ..api.guard import strip_bidi
     filters = {k: v for k, v in filters.items() if k != "type"}
     where, params = queries.event_filters(**filters)
     where = (where + " AND" if where else " WHERE") + " e.type = 'CONSULT'"

@@ -7,6 +7,7 @@ import io
 import json
 from dataclasses import asdict, dataclass, fields
 
+from ..bidi import strip_bidi
 from ..records import Event
 from ..store import queries
 from ..store.queries import SITE_SQL
@@ -63,7 +64,6 @@ def event_rows(con, filters: dict, *, limit: int | None = None, order: str = "-w
 
 
 def _names(people) -> tuple[str, str]:
-    from ..api.guard import strip_bidi
     return (SEP.join(strip_bidi(p.name) for p in people),
             SEP.join(p.entity_id or "" for p in people))
 
