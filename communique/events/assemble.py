@@ -28,7 +28,8 @@ def find_events(doc: Doc) -> list[Event]:
         sent = frame.trigger.sent
         article = _article_of(articles, sent.start_char)
         actors, recipients = frame_sides(frame, index)
-        actors, recipients = _without_generic_groups(actors, recipients)
+        if frame.type not in GROUP_ONLY_TYPES:
+            actors, recipients = _without_generic_groups(actors, recipients)
         verb = frame.trigger if frame.via == "verb" else frame.trigger.head
         if not actors and (collective_subject(verb, load_lexicon()) or _impersonal(verb)):
             actors, recipients = _both_sides(drafts, article, mentions, sent)
