@@ -18,8 +18,10 @@ from contextlib import contextmanager
 DOC_SECONDS = 30.0          # cleaning, and extraction, of one document
 
 
-class OverBudget(Exception):
-    """A block ran past its time budget."""
+class OverBudget(BaseException):
+    """A block ran past its time budget. A BaseException, so that the `except Exception` of
+    the code it interrupts (a parser, a pipeline component) cannot swallow it: only the
+    budget's owner catches it."""
 
     def __init__(self, seconds: float):
         super().__init__(f"over the time budget of {seconds:g} s")
