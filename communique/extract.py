@@ -108,7 +108,7 @@ class Extractor:
         try:
             with time_budget(budget):
                 docs = list(self.nlp.pipe(self._doc(d) for d in documents))
-        except Exception:  # one bad document must not lose the batch: retry one by one
+        except (Exception, OverBudget):  # one bad document must not lose the batch: retry
             log.debug("batch failed; retrying documents one by one", exc_info=True)
             for document in documents:
                 yield self._one(document)

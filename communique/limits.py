@@ -16,10 +16,13 @@ import time
 from contextlib import contextmanager
 
 DOC_SECONDS = 30.0          # cleaning, and extraction, of one document
+REPEAT_SECONDS = 0.5        # after the budget, the alarm again this often until it is heard
 
 
-class OverBudget(Exception):
-    """A block ran past its time budget."""
+class OverBudget(BaseException):
+    """A block ran past its time budget. A BaseException, so that the `except Exception` of
+    the code it interrupts (a parser, a pipeline component) cannot swallow it: only the
+    budget's owner catches it."""
 
     def __init__(self, seconds: float):
         super().__init__(f"over the time budget of {seconds:g} s")
@@ -40,13 +43,18 @@ def time_budget(seconds: float | None):
         yield
         return
 
+    fired = []
+
     def on_alarm(signum, frame):
+        fired.append(True)
         raise OverBudget(seconds)
 
     outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_left) if outer_left else seconds)
+    # the alarm repeats: compiled code that cannot pass an exception on ignores one alarm
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_left) if outer_left else seconds,
+                     REPEAT_SECONDS)
     try:
         yield
     finally:
@@ -55,6 +63,8 @@ def time_budget(seconds: float | None):
         if outer_left:
             left = outer_left - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
+    if fired:                                       # every alarm was swallowed: still over
+        raise OverBudget(seconds)
 
 
 class BoundedReader(io.RawIOBase):

@@ -14,7 +14,7 @@ from ..limits import TooLarge, read_line
 from ..records import Document
 from .dates import normalize_published
 from .html import looks_like_html, extract_html
-from .readers import Skipped, decode_bytes, make_document, open_input
+from .readers import Skipped, decode_bytes, make_document, open_input, opened
 
 # role → field names, first found wins (case-insensitive)
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -146,13 +146,9 @@ def read_jsonl(path: str, *, published: str | None, max_bytes: int,
     whole in memory past max_bytes (twice that for JSON escapes)."""
     n = records = 0
     limit = max_bytes * 2 + 4096
-    try:
-        fh = open_input(path)
-    except FileNotFoundError:
-        yield Skipped(path, "not_found", "no such file")
-        return
-    except OSError as exc:
-        yield Skipped(path, "unreadable", str(exc))
+    fh, skip = opened(path)
+    if skip:
+        yield skip
         return
     with fh:
         while True:
@@ -208,11 +204,11 @@ def read_json(path: str, *, published: str | None, max_bytes: int,
                       max_bytes=max_bytes, single=single)
 
 
-def _csv_text_stream(path: str, max_line: int):
-    """The CSV's lines as text, in the encoding its first bytes show (UTF-8 or a guess), none
-    held past `max_line` bytes: (lines, long_lines, None) or (None, None, Skipped). A longer
-    line comes out empty and its number goes into `long_lines`."""
-    raw = open_input(path)
+def _csv_text_stream(raw, path: str, max_line: int):
+    """The CSV's lines as text (from `raw`, its opened bytes), in the encoding its first bytes
+    show (UTF-8 or a guess), none held past `max_line` bytes: (lines, long_lines, None) or
+    (None, None, Skipped). A longer line comes out empty and its number goes into
+    `long_lines`."""
     try:
         sample = raw.peek(SAMPLE_BYTES)[:SAMPLE_BYTES]
     except (OSError, EOFError, TooLarge, zlib.error) as exc:
@@ -262,14 +258,9 @@ def read_csv(path: str, *, published: str | None, max_bytes: int,
     """One document per row; the header names the columns (Kremlin: link, headline, date,
     location, summary, body). A bad row is Skipped with its row number."""
     csv.field_size_limit(max(max_bytes, 1 << 20))
-    try:
-        stream, long_lines, skip = _csv_text_stream(path, max_bytes + 4096)
-    except FileNotFoundError:
-        yield Skipped(path, "not_found", "no such file")
-        return
-    except OSError as exc:
-        yield Skipped(path, "unreadable", str(exc))
-        return
+    raw, skip = opened(path)
+    if raw is not None:
+        stream, long_lines, skip = _csv_text_stream(raw, path, max_bytes + 4096)
     if skip:
         skip.source = path
         yield skip

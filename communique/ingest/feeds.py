@@ -119,19 +119,15 @@ def read_warc(path: str, *, published: str | None = None,
     does not lead to the next record, is `truncated`; after a record that cannot be read the
     reading goes on at the next record start (a gzip member or a `WARC/` line), and bytes
     after the last whole record are reported."""
-    from .readers import Skipped
+    from .readers import Skipped, opened
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:                                  # pragma: no cover - declared dependency
         yield Skipped(path, "unsupported", "warcio is not installed")
         return
-    try:
-        fh = open(path, "rb")
-    except FileNotFoundError:
-        yield Skipped(path, "not_found", "no such file")
-        return
-    except OSError as exc:
-        yield Skipped(path, "unreadable", str(exc))
+    fh, skip = opened(path, lambda p: open(p, "rb"))
+    if skip:
+        yield skip
         return
     with fh:
         size = os.fstat(fh.fileno()).st_size

@@ -496,6 +496,17 @@ def open_input(path: str, *, buffer: int = 1 << 16) -> IO[bytes]:
     return io.BufferedReader(raw, buffer)
 
 
+def opened(path: str, opener=None) -> tuple[IO[bytes] | None, Skipped | None]:
+    """A file opened for reading (by `opener`, else open_input), or the Skipped that says why
+    it cannot be."""
+    try:
+        return (opener or open_input)(path), None
+    except FileNotFoundError:
+        return None, Skipped(path, "not_found", "no such file")
+    except OSError as exc:
+        return None, Skipped(path, "unreadable", str(exc))
+
+
 def _read_bytes(path: str, max_bytes: int) -> tuple[bytes | None, Skipped | None]:
     try:
         if path.lower().endswith(".gz"):
