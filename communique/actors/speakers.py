@@ -132,9 +132,9 @@ def _labels(doc: Doc, people: list[Mention], day: str | None) -> list[tuple[int,
     return sorted(labels.items(), key=lambda kv: kv[0])
 
 
-def _quoted(doc: Doc, idx: int, sent_start: int) -> bool:
+def _quoted(text: str, idx: int, sent_start: int) -> bool:
     """Inside quotation marks within the sentence: someone else's words."""
-    before = doc.text[sent_start:idx]
+    before = text[sent_start:idx]
     return (before.count("“") > before.count("”")) or before.count('"') % 2 == 1
 
 
@@ -151,6 +151,7 @@ def speaker_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     articles = sorted((a.get("start", 0), a.get("end", len(doc.text)))
                       for a in context.get("articles") or [] if isinstance(a, dict))
     out = []
+    text = doc.text     # spaCy joins the tokens anew on each doc.text: once per document
     sent_no = {}
     for i, sent in enumerate(doc.sents):
         for tok in sent:
@@ -162,7 +163,7 @@ def speaker_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         if tok.lower_ == "i" and tok.text != "I":
             continue
         here, sent_start = sent_no.get(tok.i, (None, 0))
-        if _quoted(doc, tok.idx, sent_start):
+        if _quoted(text, tok.idx, sent_start):
             continue
         article_start = max((s for s, e in articles if s <= tok.idx), default=0)
         turns = [sp for k, sp in labels if article_start <= k <= tok.idx]
