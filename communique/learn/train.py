@@ -11,7 +11,6 @@ by item (never a sentence of an item whose other sentences are trained on).
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import random
 import time
@@ -22,8 +21,6 @@ from dataclasses import dataclass
 from ..errors import CommuniqueError
 from .annotations import TYPES, Sentence, load_corpus_labels, load_written
 from .model import LABELS, MODES, SPANS_KEY, predicted_triggers
-
-log = logging.getLogger(__name__)
 
 # Words that only carry an event noun ("held talks", "expressed support"): the noun is the trigger.
 LIGHT_LEMMAS = {"have", "hold", "make", "take", "give", "pay", "express", "convey", "extend",
@@ -175,7 +172,6 @@ def train(training_dir: str, out_dir: str, *, data_dir: str, gold_dir: str | Non
           config: dict | None = None, on_epoch: Callable[[int, float, dict], None] | None = None
           ) -> TrainReport:
     """Train the trigger model and write it to out_dir; returns the held-back report."""
-    import spacy
     from spacy.training import Example
     from spacy.util import fix_random_seed, minibatch
 
@@ -230,5 +226,4 @@ def train(training_dir: str, out_dir: str, *, data_dir: str, gold_dir: str | Non
         "train_events": sum(len(g) for _, g in train_part),
         "held_events": sum(len(g) for _, g in held),
     }
-    del spacy
     return TrainReport(per_type, overall, counts, time.time() - started, size)
