@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install install-ray demo test quality evaluate bench clean
+.PHONY: install install-ray demo test quality evaluate bench train clean
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,10 +33,17 @@ quality: $(STAMP)
 
 evaluate: $(STAMP)
 	$(BIN)/communique evaluate ../shared/gold/dev tests/gold
+	$(BIN)/communique evaluate ../shared/gold/corpus-dev
+	$(BIN)/communique evaluate-gsr
+	$(BIN)/communique evaluate-cameo
 	$(BIN)/communique evaluate-time tests/fixtures/timeml
 
 bench: $(STAMP)
 	$(BIN)/communique bench
+
+# rebuilds communique/data/event_triggers from training/ (reads ../shared/data)
+train: $(STAMP)
+	$(BIN)/communique train
 
 clean:
 	rm -rf $(VENV) communique.duckdb *.egg-info

@@ -26,6 +26,56 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except CommuniqueError as exc:
             _fail(exc)
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+                raise
+            _fail(CommuniqueError(f"the store cannot be read: {type(exc).__name__}: "
+                                  f"{str(exc).splitlines()[0][:300]}",
+                                  "if the file is damaged, `communique doctor --db FILE` "
+                                  "checks it and copies what can be read to a new file"))
+
+
+def _ip_networks(ctx, param, values):
+    import ipaddress
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not an IP address or network "
+                                     "(e.g. 127.0.0.1 or 10.0.0.0/8)")
+    return values
+
+
+def _a_date(ctx, param, value):
+    if value is None:
+        return None
+    from .ingest.dates import normalize_published
+    day = normalize_published(value)
+    if day is None:
+        raise click.BadParameter(f"{value!r} is not a date; give it as YYYY-MM-DD")
+    return day
+
+
+def _read_text_file(path: str) -> str:
+    """The text of a file named on the command line (or stdin for '-'), in its encoding."""
+    if path == "-":
+        return sys.stdin.read()
+    from .ingest.readers import decode_bytes
+    with open(path, "rb") as fh:
+        data = fh.read()
+    text, skip = decode_bytes(data)
+    if skip is not None:
+        raise CommuniqueError(f"{path}: {skip.reason.replace('_', ' ')}: {skip.detail}",
+                              "give a text file (UTF-8 or another text encoding)")
+    return text
+
+
+def _missing(sources) -> list[str]:
+    """The named files that do not exist (not URLs, globs or '-')."""
+    import os
+    from .ingest.fetch import is_url
+    return [s for s in sources if s != "-" and not is_url(s) and not any(c in s for c in "*?[")
+            and not os.path.lexists(s)]
 
 
 @click.group(cls=_Group)
@@ -40,6 +90,10 @@ def _inputs(paths, input_path, published):
     if not sources:
         raise CommuniqueError("no input given", "pass files, a directory, '-' for stdin, "
                               "or --input corpus.jsonl")
+    missing = _missing(sources)
+    if missing:
+        raise CommuniqueError(f"input not found: {', '.join(missing)} (no such file or "
+                              "directory)", "check the path")
     stdin = sys.stdin if "-" in sources else None
     return read_inputs(sources, published=published, stdin=stdin)
 
@@ -87,7 +141,7 @@ def _print_events(events, fmt: str, out=None) -> None:
 @click.option("--input", "input_path", help="A JSONL corpus: one {id, text, published, url, title} a line.")
 @click.option("--published", help="Publication date YYYY-MM-DD: sets the date of files and stdin; of corpus rows that give none.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-@click.option("--workers", type=int, help="Processes extracting in parallel (default: the machine's cores).")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes extracting in parallel (default: the machine's cores).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="ray: extract on a Ray cluster (pip install 'communique[ray]'), writing Parquet to --out.")
 @click.option("--address", help="With --engine ray: the cluster, e.g. ray://head:10001 or auto (default: a local one).")
@@ -159,18 +213,20 @@ def load(folder, db, near_duplicates):
 @click.option("--db", default="communique.duckdb", show_default=True)
 @click.option("--published", help="Publication date YYYY-MM-DD: sets the date of files and stdin; of corpus rows that give none.")
 @click.option("--include", multiple=True, help="Glob choosing the files of directories (repeatable), e.g. '*.html'; default: every file of a known type.")
-@click.option("--max-bytes", type=int, default=20_000_000, show_default=True, help="Largest document (file, record, page, download); larger ones are skipped as too_large.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=20_000_000, show_default=True, help="Largest document (file, record, page, download); larger ones are skipped as too_large.")
 @click.option("--allow-private", is_flag=True, help="Fetch URLs on private, loopback, link-local and reserved addresses.")
-@click.option("--allow-host", multiple=True, help="Allow this address or network although it is private (repeatable), e.g. 127.0.0.1 or 10.0.0.0/8.")
-@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds to connect and for each read of a URL.")
-@click.option("--retries", type=int, default=3, show_default=True, help="Further attempts after a timeout, a network error, 429 or 5xx (backoff doubling from 1 s).")
-@click.option("--rate", "per_host_interval", type=float, default=1.0, show_default=True, help="Seconds between two requests to one host.")
+@click.option("--allow-host", multiple=True, callback=_ip_networks, help="Allow this address or network although it is private (repeatable), e.g. 127.0.0.1 or 10.0.0.0/8.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True, help="Seconds to connect and for each read of a URL.")
+@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True, help="Seconds for the whole of one URL (retries, redirects and body included).")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True, help="Further attempts after a timeout, a network error, 429 or 5xx (backoff doubling from 1 s).")
+@click.option("--rate", "per_host_interval", type=click.FloatRange(min=0), default=1.0, show_default=True, help="Seconds between two requests to one host.")
 @click.option("--user-agent", help="User-Agent header for URLs (default: communique/VERSION ...).")
-@click.option("--batch-size", type=int, default=32, show_default=True, help="Documents per transaction.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, help="Documents per transaction.")
 @click.option("--near-duplicates/--exact-duplicates-only", default=True, show_default=True, help="Also fold near copies and teasers into the documents they repeat.")
-@click.option("--workers", type=int, help="Processes extracting in parallel (default: the machine's cores); one writer stores in input order.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes extracting in parallel (default: the machine's cores); one writer stores in input order.")
 def ingest(paths, input_path, db, published, include, max_bytes, allow_private, allow_host,
-            timeout, retries, per_host_interval, user_agent, batch_size, near_duplicates, workers):
+            timeout, deadline, retries, per_host_interval, user_agent, batch_size,
+            near_duplicates, workers):
     """Extract events from files, directories, globs, corpora, feeds, WARCs, URLs and URL lists
     into the store. Every input ends stored, duplicate, skipped or failed, recorded in the
     store's `inputs` table; an interrupted ingest run again resumes; exit code 1 when any failed."""
@@ -182,7 +238,8 @@ def ingest(paths, input_path, db, published, include, max_bytes, allow_private, 
     if not sources:
         raise CommuniqueError("no input given", "pass files, directories, globs, URLs, '-' for "
                               "stdin, or --input corpus.jsonl")
-    fetch = FetchSettings(timeout=timeout, retries=retries, per_host_interval=per_host_interval,
+    fetch = FetchSettings(timeout=timeout, deadline=deadline, retries=retries,
+                          per_host_interval=per_host_interval,
                           allow_private=allow_private, allow_hosts=tuple(allow_host),
                           max_bytes=max_bytes, **({"user_agent": user_agent} if user_agent else {}))
     items = read_inputs(sources, published=published,
@@ -207,17 +264,23 @@ def _store(db: str, read_only: bool = True):
 @click.option("--db", default="communique.duckdb", show_default=True)
 @click.option("--outcome", type=click.Choice(["stored", "duplicate", "skipped", "failed"]))
 @click.option("--reason", help="e.g. empty, binary, too_large, near, teaser, fetch_failed")
-@click.option("--limit", default=100, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many (default: 100 in a table, all in jsonl).")
 @click.option("--summary", "as_table", is_flag=True, help="Counts by outcome and reason.")
-def inputs_cmd(db, outcome, reason, limit, as_table):
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True, help="jsonl: one JSON object an input, with every field.")
+def inputs_cmd(db, outcome, reason, limit, as_table, fmt):
     """What became of the inputs of every ingest: outcome, reason and detail."""
     from .store.inputs import inputs, outcome_table
     with _store(db) as store:
         if as_table:
             for row in outcome_table(store.con):
-                click.echo(f"{row['outcome']:<10} {row['reason']:<18} {row['n']:>7}")
+                click.echo(json.dumps(row) if fmt == "jsonl" else
+                           f"{row['outcome']:<10} {row['reason']:<18} {row['n']:>7}")
             return
-        for row in inputs(store.con, outcome=outcome, reason=reason, limit=limit):
+        if fmt == "jsonl":
+            for row in inputs(store.con, outcome=outcome, reason=reason, limit=limit):
+                click.echo(json.dumps(row, ensure_ascii=False, default=str))
+            return
+        for row in inputs(store.con, outcome=outcome, reason=reason, limit=limit or 100):
             target = f" -> {row['target_id']}" if row["target_id"] and row["outcome"] != "stored" else ""
             click.echo(f"{row['outcome']:<9} {row['reason'] or '':<16} {row['key']}{target}  "
                        f"{row['detail'] or ''}".rstrip())
@@ -263,7 +326,7 @@ def show(event_id, db):
 
 
 @main.command()
-@click.argument("gold_dirs", nargs=-1, required=True)
+@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option("--details/--no-details", default=False, help="Show every match and miss.")
 def evaluate(gold_dirs, fmt, details):
@@ -299,15 +362,15 @@ def bench(input_path, limit, repeat, worker_counts):
 
 
 @main.command("time")
-@click.argument("path")
-@click.option("--anchor", help="Anchor date YYYY-MM-DD (publication date).")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--anchor", callback=_a_date, help="Anchor date YYYY-MM-DD (publication date).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
 @click.option("--language", default="en", show_default=True,
               help="Language of the text: one with time_<language>_*.json files in communique/data (en, ru).")
 def time_cmd(path, anchor, fmt, language):
     """Temporal expressions of a file with their normalised values."""
     from .time import time_command
-    text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    text = _read_text_file(path)
     for row in time_command(text, anchor, language=language):
         if fmt == "jsonl":
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -333,7 +396,7 @@ def evaluate_time(path, examples, speed):
 @main.command()
 @click.option("--db", default="communique.duckdb", show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(db, host, port):
     """The REST API and the web page over the store (read-only): http://HOST:PORT/."""
     from .api import serve as run
@@ -351,14 +414,14 @@ def evaluate_isaf_cmd(path, limit):
 
 
 @main.command()
-@click.argument("path")
-@click.option("--published", help="Publication date YYYY-MM-DD.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--published", callback=_a_date, help="Publication date YYYY-MM-DD.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
 def entities(path, published, fmt):
     """People, organisations, states and places of a file, each resolved to its entity."""
     from .actors.entities import entities_of, format_entity
     from .extract import Extractor
-    text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    text = _read_text_file(path)
     for row in entities_of(text, Extractor(), published=published):
         click.echo(json.dumps(row, ensure_ascii=False) if fmt == "jsonl" else format_entity(row))
 
@@ -378,7 +441,10 @@ def evaluate_re3d_cmd(path, limit):
 @click.option("--all", "everyone", is_flag=True,
               help="Also single words that no text gives a post (speaker labels, stray names).")
 @click.option("--doubtful", is_flag=True, help="Also show the posts set aside as doubtful.")
-def people(name, db, everyone, doubtful):
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
+              help="jsonl: one person a line: id (the entity_id of events and the API), name, "
+                   "aliases, posts with first and last seen dates, documents, events.")
+def people(name, db, everyone, doubtful, fmt):
     """People with their posts, the dates they were seen in them and in how many documents."""
     from .actors.people import people_report
 
@@ -393,6 +459,13 @@ def people(name, db, everyone, doubtful):
 
     with _store(db) as store:
         for person in people_report(store, name, everyone=everyone):
+            if fmt == "jsonl":
+                row = {k: person[k] for k in ("id", "name", "aliases", "posts", "documents",
+                                              "events", "mentions", "ids")}
+                if doubtful:
+                    row["doubtful_posts"] = person["doubtful_posts"]
+                click.echo(json.dumps(row, ensure_ascii=False))
+                continue
             aliases = [a for a in person.get("aliases", []) if a != person["name"]]
             click.echo(person["name"] + (f"  (also: {', '.join(aliases[:6])})" if aliases else ""))
             for post in person["posts"]:
@@ -401,6 +474,26 @@ def people(name, db, everyone, doubtful):
                 for post in person.get("doubtful_posts", []):
                     click.echo(line(post, "? "))
 
+
+@main.command()
+@click.option("--db", default="communique.duckdb", show_default=True)
+@click.option("--out", help="A new file to copy what can be read into.")
+def doctor(db, out):
+    """Check that every table of a store reads whole; with --out, copy what can be read to a
+    new store. Exit code 1 when the store is damaged."""
+    from .store.doctor import check_store, format_report
+    report = check_store(db, out=out)
+    click.echo(format_report(report))
+    sys.exit(0 if report["ok"] else 1)
+
+
+def _add_commands() -> None:
+    from .cli_learn import COMMANDS
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_commands()
 
 if __name__ == "__main__":
     main()

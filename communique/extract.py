@@ -12,10 +12,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import CommuniqueError
-from .nlp.pipeline import MODEL, build_pipeline, make_doc
+from .limits import DOC_SECONDS, OverBudget, time_budget
+from .nlp.pipeline import COMMUNIQUE_COMPONENTS, MODEL, build_pipeline, make_doc
 from .records import Document, Event, Mention, Timex
 
 log = logging.getLogger(__name__)
+PART_CHARS = 100_000        # characters per pass of spaCy's models over a long text
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Extraction:
     mentions: list[Mention] = field(default_factory=list)
     timexes: list[Timex] = field(default_factory=list)
     error: str | None = None
+    reason: str | None = None             # with an error: extraction_error or timeout
 
     def to_dict(self) -> dict:
         return {"document": self.document.to_dict(), "events": [e.to_dict() for e in self.events],
@@ -36,9 +39,12 @@ class Extraction:
 class Extractor:
     """Holds the loaded pipeline; build one per process and reuse it."""
 
-    def __init__(self, model: str = MODEL, *, batch_size: int = 16):
+    def __init__(self, model: str = MODEL, *, batch_size: int = 16,
+                 seconds: float | None = DOC_SECONDS, part_chars: int = PART_CHARS):
         self.nlp = build_pipeline(model)
         self.batch_size = batch_size
+        self.seconds = seconds              # time budget of one document (None: no limit)
+        self.part_chars = part_chars        # longer texts go through spaCy's models in parts
 
     def close(self) -> None:
         """Nothing to release in-process (a PoolExtractor stops its workers here)."""
@@ -48,6 +54,33 @@ class Extractor:
                        articles=[a.to_dict() for a in document.articles], title=document.title)
         doc._.context.update({"doc_id": document.id, "source": document.source})
         return doc
+
+    def _parse(self, document: Document):
+        """The analysed Doc of one document. A text longer than `part_chars` goes through
+        spaCy's models in parts cut at line ends (spaCy refuses texts over nlp.max_length,
+        and its memory grows with the text), joined into one Doc that communique's own
+        components then read whole, so offsets point into the whole text."""
+        import numpy
+        from spacy.tokens import Doc
+        text = document.text
+        if len(text) <= self.part_chars:
+            return self.nlp(self._doc(document))
+        models = [(n, p) for n, p in self.nlp.pipeline if n not in COMMUNIQUE_COMPONENTS]
+        parts = []
+        for chunk in split_text(text, self.part_chars):
+            doc = self.nlp.make_doc(chunk)
+            for _, proc in models:
+                doc = proc(doc)
+            doc.tensor = numpy.zeros((0,), dtype="float32")    # the vectors are not needed now
+            parts.append(doc)
+        whole = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
+        whole._.context = {"published": document.published, "title": document.title,
+                           "articles": [a.to_dict() for a in document.articles],
+                           "doc_id": document.id, "source": document.source}
+        for name, proc in self.nlp.pipeline:
+            if name in COMMUNIQUE_COMPONENTS:
+                whole = proc(whole)
+        return whole
 
     def extract(self, document: Document) -> Extraction:
         return next(self.extract_many([document]))
@@ -65,8 +98,16 @@ class Extractor:
             yield from self._run(pending)
 
     def _run(self, documents: list[Document]) -> Iterator[Extraction]:
+        if any(len(d.text) > self.part_chars for d in documents):
+            for document in documents:
+                yield self._one(document)
+            return
+        # the batch's budget: one document's, and more for a long batch (2,000 characters a
+        # second is far slower than the pipeline runs)
+        budget = self.seconds and self.seconds + sum(len(d.text) for d in documents) / 2000
         try:
-            docs = list(self.nlp.pipe(self._doc(d) for d in documents))
+            with time_budget(budget):
+                docs = list(self.nlp.pipe(self._doc(d) for d in documents))
         except Exception:  # one bad document must not lose the batch: retry one by one
             log.debug("batch failed; retrying documents one by one", exc_info=True)
             for document in documents:
@@ -98,15 +139,40 @@ class Extractor:
 
     def _one(self, document: Document) -> Extraction:
         try:
-            doc = self.nlp(self._doc(document))
+            with time_budget(self.seconds):
+                doc = self._parse(document)
+                result = _result(document, doc)
+                result.mentions += self._furniture_people(document)
+        except OverBudget as exc:
+            log.warning("extraction of %s ran out of time", document.source)
+            return Extraction(document, error=f"extraction: {exc} ({len(document.text)} "
+                                              "characters)", reason="timeout")
         except CommuniqueError as exc:
-            return Extraction(document, error=str(exc))
+            return Extraction(document, error=str(exc), reason="extraction_error")
         except Exception as exc:  # noqa: BLE001 - reported on the record, never dropped
             log.warning("extraction failed for %s: %s", document.source, exc)
-            return Extraction(document, error=f"{type(exc).__name__}: {exc}")
-        result = _result(document, doc)
-        result.mentions += self._furniture_people(document)
+            return Extraction(document, error=f"{type(exc).__name__}: {exc}",
+                              reason="extraction_error")
         return result
+
+
+def split_text(text: str, size: int) -> list[str]:
+    """The text in consecutive parts of at most `size` characters that join back to it,
+    each cut after a blank line, else a line end, else a space, where there is one."""
+    parts, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = -1
+        for mark in ("\n\n", "\n", " "):
+            at = window.rfind(mark, size // 2)
+            if at >= 0:
+                cut = at + len(mark)
+                break
+        end = start + (cut if cut > 0 else size)
+        parts.append(text[start:end])
+        start = end
+    parts.append(text[start:])
+    return parts
 
 
 def _result(document: Document, doc) -> Extraction:

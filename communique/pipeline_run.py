@@ -28,7 +28,7 @@ from .extract import Extractor
 from .ingest import Skipped
 from .ingest.dedup import PendingIndex, judge, same_story, shingles
 from .ingest.readers import FAILURE_REASONS
-from .records import Document
+from .records import Document, encodable
 
 BATCH_SIZE = 32                  # documents per transaction
 MAX_CHUNK_INPUTS = 2000          # inputs per transaction when few of them are documents
@@ -39,7 +39,7 @@ def input_key(item: Document | Skipped) -> str:
     source = item.source or item.url or "-"
     if isinstance(item, Skipped) and item.line and "#" not in source:
         source = f"{source}#{item.line}"
-    return source
+    return encodable(source)
 
 
 class _Run:
@@ -79,6 +79,7 @@ class _Run:
     def admit(self, item: Document | Skipped) -> tuple | None:
         """The input's key, and whether it replaces a failed record; None when an earlier run
         recorded it already. Depends only on the inputs before it, so it may run ahead."""
+        item.source, item.url = encodable(item.source), encodable(item.url)
         base = input_key(item)
         self.keys[base] += 1
         key = base if self.keys[base] == 1 else f"{base}~{self.keys[base]}"
@@ -215,11 +216,11 @@ class _Run:
             results = self.extractor.extract_many([doc for _, doc in self.docs])
             for (rec, doc), result in zip(self.docs, results):
                 if result.error:
-                    rec.outcome, rec.reason, rec.detail = "failed", "extraction_error", result.error
+                    rec.outcome, rec.detail = "failed", result.error
+                    rec.reason = result.reason or "extraction_error"
                     rec.target_id, rec.shingles = None, []
                 else:
                     items.append((result.document, result.events, result.mentions))
-                    self.events += len(result.events)
         failed = {rec.doc_id for rec, _ in self.docs if rec.outcome == "failed"}
         if failed:                                    # copies of a text that failed, fail too
             for rec in self.records:
@@ -233,14 +234,51 @@ class _Run:
             for m in rec.stories:
                 if rec.outcome == "stored":
                     links.append((m.doc_id, rec.doc_id, "teaser", m.score))
-        counts = write_chunk(self.con, self.records, items, run_id=self.run_id,
-                             replace_keys=self.replace, links=links)
+        try:
+            counts = write_chunk(self.con, self.records, items, run_id=self.run_id,
+                                 replace_keys=self.replace, links=links)
+        except Exception as exc:                      # find the input at fault, keep the rest
+            counts = self._write_one_by_one(items, links, exc)
         self.new_rows.update(counts)
+        self.events += counts.get("events", 0)
         for rec in self.records:
             self._count(rec)
         self.records, self.docs, self.replace = [], [], []
         self.pending.clear()
         self.pending_ids.clear()
+
+    def _write_one_by_one(self, items: list, links: list, chunk_error: Exception) -> Counter:
+        """The chunk failed as a whole: write its inputs one transaction each, in order; an
+        input that fails alone is recorded as failed with the error (and if even that cannot
+        be written, the store itself is at fault: the chunk's error is raised)."""
+        from .store.inputs import InputRecord, write_chunk
+        by_doc = {doc.id: (doc, evs, ms) for doc, evs, ms in items}
+        replace = set(self.replace)
+        counts: Counter = Counter()
+        for rec in self.records:
+            own = [by_doc[rec.doc_id]] if rec.outcome == "stored" and rec.doc_id in by_doc \
+                else []
+            mine = [lk for lk in links if lk[1] == rec.doc_id] if own else []
+            keys = [rec.key] if rec.key in replace else []
+            try:
+                counts.update(write_chunk(self.con, [rec], own, run_id=self.run_id,
+                                          replace_keys=keys, links=mine))
+                continue
+            except Exception as exc:
+                error = exc
+            failed = InputRecord(rec.key, "failed", "error",
+                                 f"could not be stored: {type(error).__name__}: {error}"[:500],
+                                 doc_id=rec.doc_id, source=rec.source, url=rec.url,
+                                 line=rec.line if isinstance(rec.line, int)
+                                 and 0 <= rec.line < 2 ** 31 else None)
+            try:
+                counts.update(write_chunk(self.con, [failed], [], run_id=self.run_id,
+                                          replace_keys=keys))
+            except Exception:
+                raise chunk_error
+            rec.outcome, rec.reason, rec.detail, rec.target_id = \
+                failed.outcome, failed.reason, failed.detail, None
+        return counts
 
 
 def ingest_inputs(items: Iterable[Document | Skipped], db: str, *,

@@ -6,12 +6,27 @@ of its document, like spaCy's Span, so any field can be shown in context.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .ids import content_id
 
 EVENT_SCHEMA = "communique-event/1"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(value: str | None) -> str | None:
+    """A name, key or id that encodes as UTF-8: lone surrogates (from JSON escapes, or the
+    bytes of a file name that is not UTF-8) are written as backslash escapes."""
+    if value is None or not _SURROGATE.search(value):
+        return value
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def clean_surrogates(text: str) -> str:
+    """A text without lone surrogates (each becomes U+FFFD), so it can be hashed and stored."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -94,6 +109,9 @@ class Timex(_Record):
     precision: str = "none"                # day month year none
     basis: str = "text"                    # text, publication, anchor, none
     error: str | None = None               # e.g. "impossible date: 31 September"
+    # TIMEX3 mod: START, MID, END ("early next year"), AFTER/BEFORE ("later this month": the part
+    # of the period after the anchor); begin/finish then give the part of the period meant
+    mod: str | None = None
 
     @property
     def range(self) -> tuple[str | None, str | None]:

@@ -101,6 +101,7 @@ def test_show_unknown_event_is_a_clear_error(store):
 def test_missing_input_is_a_clear_error():
     out = run("extract", "no/such/file.txt")
     assert "not_found" in out.stderr or "not found" in out.stderr
+    assert out.returncode == 2
     assert "Traceback" not in out.stderr
 
 

@@ -301,13 +301,13 @@ def test_ingest_records_url_outcomes(server, tmp_path, extractor):
     items = read_inputs([f"{server}/page", f"{server}/redirect", f"{server}/nowhere",
                          "http://192.168.1.1/"], fetch=settings(retries=0))
     summary = ingest_inputs(items, str(db), extractor=extractor)
-    assert summary["outcomes"] == {"stored": 1, "duplicate": 1, "skipped": 1, "failed": 1,
+    assert summary["outcomes"] == {"stored": 1, "duplicate": 1, "skipped": 0, "failed": 2,
                                    "unchanged": 0}
-    assert summary["exit_code"] == 1                     # the 404 failed
+    assert summary["exit_code"] == 1                     # the 404 and the refused URL failed
     with Store(str(db), read_only=True) as store:
         table = {(r["outcome"], r["reason"]): r["n"] for r in outcome_table(store.con)}
         assert table == {("stored", ""): 1, ("duplicate", "exact"): 1,
-                         ("failed", "fetch_failed"): 1, ("skipped", "refused"): 1}
+                         ("failed", "fetch_failed"): 1, ("failed", "refused"): 1}
         [dup] = inputs(store.con, outcome="duplicate")
         assert dup["key"] == f"{server}/redirect" and dup["url"] == f"{server}/page"
         [stored] = inputs(store.con, outcome="stored")

@@ -7,6 +7,8 @@ import pytest
 
 from communique.evaluate.score import evaluate_dirs
 
+from .conftest import SHARED
+
 HERE = Path(__file__).parent
 FLOORS = json.loads((HERE / "quality_floors.json").read_text())
 
@@ -51,3 +53,28 @@ def test_time_fixture_scores_stay_above_floors():
            "relaxed_f1": report["relaxed"]["f1"]}
     below = {k: (got[k], floor) for k, floor in FLOORS["time_fixtures"].items() if got[k] < floor}
     assert not below, f"temporal tagging got worse on the TimeML fixtures (got, floor): {below}"
+
+
+CORPUS_DEV = SHARED / "gold" / "corpus-dev"
+
+
+def test_corpus_dev_scores_stay_above_floors(extractor):
+    if not CORPUS_DEV.exists():
+        pytest.skip("../shared/gold/corpus-dev is not beside the repository")
+    report = evaluate_dirs([CORPUS_DEV], extractor=extractor)
+    got = _flat(report["summary"])
+    below = {k: (got[k], floor) for k, floor in FLOORS["corpus_dev"].items() if got[k] < floor}
+    assert not below, f"extraction got worse on corpus-dev (got, floor): {below}"
+
+
+def test_breadth_on_news_sentences_stays_above_floors(extractor):
+    from communique.evaluate.breadth import evaluate_cameo, evaluate_gsr
+    data = SHARED / "data"
+    if not (data / "plover-gsr").exists() or not (data / "conflibert-cameo").exists():
+        pytest.skip("../shared/data is not beside the repository")
+    gsr = evaluate_gsr(str(data), extractor=extractor).figures
+    cameo = evaluate_cameo(str(data), extractor=extractor).figures
+    got = {"gsr_type": gsr["type accuracy"], "gsr_type_actor": gsr["type + actor accuracy"],
+           "cameo_macro_f1": cameo["macro F1"]}
+    below = {k: (got[k], floor) for k, floor in FLOORS["breadth"].items() if got[k] < floor}
+    assert not below, f"breadth got worse (got, floor): {below}"

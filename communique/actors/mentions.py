@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 
 from ..records import Mention
 from .gazetteer import default_gazetteer
+from .groups import group_mentions
 from .name_shapes import demonym_place
 from .names import name_rules, strip_the
 from .resolve import resolve_mentions
@@ -40,6 +41,8 @@ def find_mentions(doc: Doc) -> list[Mention]:
                 used_titles.update(range(title_span[0], title_span[1]))
             mentions.append(_person(doc, ent, title_span, org, sent))
         elif label in {"ORG", "GPE", "LOC", "NORP", "FAC"}:
+            if _see_of_a_title(doc, ent):
+                continue
             mention = _named(doc, ent, gaz, sent)
             if mention is not None:
                 mentions.append(mention)
@@ -57,12 +60,15 @@ def find_mentions(doc: Doc) -> list[Mention]:
                                     title=_title_text(doc, start, end, org),
                                     org=org["surface"] if org else None,
                                     sentence=sent_of.get(start), via="post"))
-    mentions = _people_named_elsewhere(mentions, gaz)
+    mentions = _people_named_elsewhere(mentions, gaz, (doc._.context or {}).get("published"))
     mentions.sort(key=lambda m: (m.start, -m.end))
-    return resolve_mentions(doc, mentions, gaz)
+    resolved = resolve_mentions(doc, mentions, gaz)
+    resolved += group_mentions(doc, resolved)
+    resolved.sort(key=lambda m: (m.start, -m.end))
+    return resolved
 
 
-def _people_named_elsewhere(mentions: list[Mention], gaz) -> list[Mention]:
+def _people_named_elsewhere(mentions: list[Mention], gaz, day: str | None = None) -> list[Mention]:
     """One name, one reading in a document: a 'place' or 'body' the gazetteer does not know whose
     words are a person's name (or its surname) found elsewhere in the text is that person."""
     from .resolve import person_key
@@ -73,17 +79,37 @@ def _people_named_elsewhere(mentions: list[Mention], gaz) -> list[Mention]:
             keys.add(key)
             if len(key.split()) > 1:
                 surnames.add(key.split()[-1])
-    if not keys:
-        return mentions
+    from .holders import default_holders
+    holders = default_holders()
     out = []
     for m in mentions:
         if m.type in {"LOC", "ORG"} and m.via == "name" and m.name == strip_the(m.text) \
-                and not gaz.org(m.text, fuzzy=False) and not gaz.country(m.text):
+                and not gaz.org(m.text, fuzzy=False) and not gaz.country(m.text) \
+                and not gaz.place(m.text):
             key = person_key(m.text)
-            if key in keys or (" " not in key and key in surnames):
+            # or an office holder's name or surname ("Blinken will meet ..." tagged a place)
+            if key in keys or (" " not in key and key in surnames) or (
+                    m.text[:1].isupper() and (holders.by_name(m.text, day) if " " in key
+                                              else holders.by_surname(m.text, day))):
                 m = Mention(m.start, m.end, m.text, "PERSON", _clean_name(m.text), sentence=m.sentence)
         out.append(m)
     return out
+
+
+def _see_of_a_title(doc: Doc, ent: Span) -> bool:
+    """'Patriarch Kirill of Moscow and all Russia', 'Catholicos of All Armenians': the place after
+    'all' in a title's 'of ... and all ...' names the see of the title, not a side of an event."""
+    i = ent.start - 1
+    if i < 2 or doc[i].lower_ != "all":
+        return False
+    j = i - 1
+    if doc[j].lower_ == "and":
+        j -= 1
+    for k in range(j, max(ent.sent.start - 1, j - 5), -1):
+        if doc[k].lower_ == "of":
+            # the title or its holder just before: "Patriarch Kirill of", "Catholicos of"
+            return any(doc[h].ent_type_ in {"PERSON", "TITLE"} for h in range(max(0, k - 3), k))
+    return False
 
 
 def _is_agreement(text: str) -> bool:
@@ -99,6 +125,7 @@ def _person(doc: Doc, ent: Span, title_span, org, sent) -> Mention:
 
 def _clean_name(text: str) -> str:
     text = re.split(r"['\u2019]s\b", text)[0]     # "Sherman's Meeting" (a headline) -> Sherman
+    text = re.split(r"\s*:", text)[0]             # "Price:\u200e", a speaker label's colon
     words = [w for w in text.replace("\n", " ").split() if w.rstrip(".") not in
              {"Mr", "Mrs", "Ms", "Dr", "H.E."}]
     return " ".join(words).strip(" ,")

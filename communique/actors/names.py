@@ -75,7 +75,11 @@ def repair_entities(doc: Doc) -> list[Span]:
     out = [_place_not_person(doc, _with_first_name(doc, _particle_tail(doc, span), out)) for span in out]
     # strip a leading "the" and trailing whitespace tokens from every entity
     cleaned = []
+    titles = {i for span in out if span.label_ == "TITLE" for i in range(span.start, span.end)}
     for span in out:
+        span = person_proper(doc, span, titles)
+        if span is None:
+            continue
         start, end = span.start, span.end
         while end > start and doc[end - 1].is_space:
             end -= 1
@@ -88,6 +92,60 @@ def repair_entities(doc: Doc) -> list[Span]:
 
 
 POST_CONNECTORS = {"of", "the", "for", "and", "on", "to", "-", "–"}
+
+
+@functools.lru_cache(maxsize=1)
+def _person_word_lists() -> tuple[frozenset[str], ...]:
+    """(headline words, body heads, transcript roles, remit words): what follows a name in a headline or transcript ("Blinken
+    Remarks", "Putin: Comrades") and what makes a 'name' a body ("Biden administration")."""
+    with resources.files("communique.data").joinpath("person_names.json").open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    return (frozenset(w.lower() for w in data.get("headline_words", [])),
+            frozenset(w.lower() for w in name_rules().get("regime_nouns", [])),
+            frozenset(w.lower() for w in data.get("transcript_roles", [])),
+            frozenset(w.lower() for w in data.get("portfolio_words", [])))
+
+
+def person_proper(doc: Doc, span: Span, titles: set[int] = frozenset()) -> Span | None:
+    """A PERSON span without what stuck to it: a transcript label's colon and the speech after it
+    ("Vladimir Putin: Comrades"), headline words after the name ("Antony J. Blinken Remarks"). A
+    'person' named by headline words alone ("Press Briefing") is none (None); one closed by a
+    body's head ("the Biden administration") is an ORG; capitalised words after a post's "for"
+    are its remit ("Ambassador-at-Large for Global Criminal Justice"), never a person."""
+    if span.label_ != "PERSON":
+        return span
+    k = span.start - 1
+    if k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    if k >= 1 and doc[k].lower_ == "for" and k - 1 in titles:
+        return None
+    headline, bodies, roles, remits = _person_word_lists()
+    if all(t.lower_ in roles or t.is_punct for t in span):
+        return None
+    start = span.start
+    while span.end - start > 2 and doc[start].lower_ in remits:
+        start += 1          # "Economic Development Maxim Reshetnikov": the post's remit stuck
+    if start > span.start:
+        span = Span(doc, start, span.end, label="PERSON", kb_id=span.kb_id_, span_id=span.id_)
+    if span.text.lower().strip() in headline:
+        return None         # "Op-Ed"
+    end = span.start
+    while end < span.end and not doc[end].text.startswith((":", "|")):
+        if ":" in doc[end].text:        # "Price:\u200e" is one token; the name is cleaned of it
+            end += 1
+            break
+        end += 1
+    # a speaker label cut before the colon: "Putin:" stays "Putin"
+    while end > span.start and (doc[end - 1].lower_ in headline or doc[end - 1].is_punct
+                                and doc[end - 1].text not in {".", "'"}):
+        end -= 1
+    if end == span.start:
+        return None
+    if end - span.start > 1 and doc[end - 1].lower_ in bodies:
+        return Span(doc, span.start, end, label="ORG")
+    if end == span.end:
+        return span
+    return Span(doc, span.start, end, label="PERSON", kb_id=span.kb_id_, span_id=span.id_)
 
 
 LOCATIVE = {"in", "near", "at", "outside", "around", "into", "towards", "toward", "across", "inside"}

@@ -29,7 +29,7 @@ import json
 import re
 from pathlib import Path
 
-from .resolve import norm_title, person_key
+from .resolve import norm_title, person_id, person_key
 
 _TRANSLIT = [(r"zh", "j"), (r"iy\b", "i"), (r"yy\b", "y"), (r"ay", "ai"), (r"ey", "ei"), (r"j", "y"),
              (r"kh", "h"), (r"ou", "u"), (r"(?<=[^aeiou\s])ia", "ya"), (r"[\s\-']+", " "),
@@ -298,11 +298,14 @@ def _without_titles(name: str, titles: frozenset[str], places: frozenset[str] = 
 
 def merge_people(people: list[dict], gaz=None) -> list[dict]:
     """Rows of `store.people()` merged into one per person: {"id", "name", "ids", "aliases",
-    "mentions", "posts", "doubtful_posts"}; the name is the most mentioned full form."""
+    "mentions", "documents", "events", "posts", "doubtful_posts"}; the name is the office
+    holder's (holders.py) or else the most mentioned full form, the id that name's."""
     titles = _title_words()
     particles = set(_name_data().get("particles", []))
     gaz_words = _body_words(gaz)
     states = _state_words()
+    from .holders import default_holders
+    holder_ids = {h.entity_id: h for h in default_holders().people}
     out = []
     for rows in _group(people):
         main = max(rows, key=lambda r: r.get("mentions", 0))
@@ -324,11 +327,19 @@ def merge_people(people: list[dict], gaz=None) -> list[dict]:
             return (len(words) > 1, not bare, not padded, not n.isupper(), "'" not in n and "’" not in n,
                     fuller, names[n])
         best = _without_titles(max(names, key=rank), titles, states)
+        ids = [r["id"] for r in rows]
+        holder = next((holder_ids[i] for i in ids if i in holder_ids), None)
+        if holder is not None:   # the office holder's canonical name and id
+            best, ident = holder.name, holder.entity_id
+        else:                    # the id of the chosen name, when a row has it
+            ident = person_id(best) if person_id(best) in ids else main["id"]
         aliases = sorted(set(names) - {best})
-        main = dict(main, name=best)
         posts, doubtful = tidy_posts([post for r in rows for post in r.get("posts", [])], gaz)
-        out.append({"id": main["id"], "name": main["name"], "ids": [r["id"] for r in rows],
+        doc_ids = {d for r in rows for d in r.get("doc_ids") or []}
+        event_ids = {e for r in rows for e in r.get("event_ids") or []}
+        out.append({"id": ident, "name": best, "ids": ids,
                     "aliases": aliases, "mentions": sum(r.get("mentions", 0) for r in rows),
+                    "documents": len(doc_ids), "events": len(event_ids),
                     "posts": posts, "doubtful_posts": doubtful})
     out.sort(key=lambda p: -p["mentions"])
     return out
@@ -346,6 +357,9 @@ def people_report(find, name: str | None = None, everyone: bool = False) -> list
         seen = {r["id"] for r in rows}
         rows += [r for r in extra if r["id"] not in seen]
     merged = merge_people(rows, default_gazetteer())
+    for person in merged:    # the lists were for counting; posts keep their documents' count
+        for post in person["posts"] + person["doubtful_posts"]:
+            post.pop("doc_ids", None)
     if name or everyone:
         return merged
     return [p for p in merged if p["posts"] or len(p["name"].split()) > 1]

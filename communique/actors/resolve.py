@@ -65,6 +65,8 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
             known = people[full]
             if m.title and _fuller_post(m, known):
                 known.title, known.org = m.title, m.org
+    day = (doc._.context or {}).get("published") if doc.has_extension("context") else None
+    canon = _office_holders(people, day)
     out: list[Mention] = []
     unresolved: list[Mention] = []
     for m in mentions:
@@ -74,29 +76,61 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
         if m.entity_id != UNRESOLVED:
             full = _full_name_for(m.name, people) or m.name
             known = people.get(full)
-            m.name = full
-            m.entity_id = person_id(full)
+            m.name = canon[full].name if full in canon else full
+            m.entity_id = person_id(m.name)
             if m.name != m.text and m.via == "name" and len(m.text.split()) == 1:
                 m.via = "surname"
             if known is not None and not m.title and known.title:
                 m.title, m.org = known.title, known.org
             out.append(m)
             continue
-        person = _person_for_post(m, people, mentions, gaz)
-        if person is None:
-            unresolved.append(m)
+        person = _person_for_post(m, people, mentions, gaz, canon)
         if person is not None:
-            m.name = person.name
-            m.entity_id = person_id(person.name)
+            m.name = canon[person.name].name if person.name in canon else person.name
+            m.entity_id = person_id(m.name)
             if not m.org:
                 m.org = person.org
             out.append(m)
+            continue
+        holder = _holder_of_post(m, day)
+        if holder is None:
+            unresolved.append(m)
+        else:   # "the Russian Foreign Minister" in a text that never names him
+            m.name, m.entity_id = holder.name, holder.entity_id
+            out.append(m)
     out.extend(_pronouns(doc, out))
+    from .speakers import speaker_mentions     # "I", "we": the item's speaker
+    out.extend(speaker_mentions(doc, out))
     out.sort(key=lambda m: (m.start, -m.end))
     # posts that name nobody in the document ("the Foreign Secretary") feed no event; readers of
     # who-is-who (entities_of) still list them
     doc.user_data["communique_unresolved_posts"] = unresolved
     return out
+
+
+def _office_holders(people: dict[str, Mention], day: str | None) -> dict:
+    """Full name (or surname a text gives alone) -> the office holder it names (holders.py):
+    'Sergei Lavrov' and 'Sergey Lavrov', 'Secretary Blinken' in a text that never gives the
+    full name, are one person with one id in every document."""
+    from .holders import default_holders
+    holders = default_holders()
+    canon = {}
+    for name, m in people.items():
+        if len(name.split()) > 1:
+            holder = holders.by_name(name, day)
+        else:
+            holder = holders.by_surname(name, day, title=m.title, org=m.org)
+        if holder is not None:
+            canon[name] = holder
+    return canon
+
+
+def _holder_of_post(m: Mention, day: str | None):
+    """The holder of a post named with its state or body ('the Russian Foreign Minister')."""
+    if not m.org or not m.title:
+        return None
+    from .holders import default_holders
+    return default_holders().by_post(m.title, m.org, day)
 
 
 def _fuller_post(m: Mention, known: Mention) -> bool:
@@ -132,7 +166,7 @@ def _org_key(gaz, org: str | None) -> str | None:
 
 
 def _person_for_post(post: Mention, people: dict[str, Mention],
-                     mentions: list[Mention], gaz) -> Mention | None:
+                     mentions: list[Mention], gaz, canon: dict | None = None) -> Mention | None:
     title = norm_title(post.title)
     post_org = _org_key(gaz, post.org)
     candidates = []
@@ -142,16 +176,20 @@ def _person_for_post(post: Mention, people: dict[str, Mention],
             candidates.append(person)
     # "the French President" after "President Macron of France" and "Vladimir Putin" (no post
     # known): the person whose organisation is named wins over one whose organisation is unknown
+    canon = canon or {}
     same_org = [c for c in candidates if post_org and c.org and _org_key(gaz, c.org) == post_org]
     if same_org:
         candidates = same_org
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
+        # earlier mentions may already carry an office holder's canonical name: match by id
+        by_id = {person_id(c.name): c for c in candidates}
+        by_id.update({person_id(canon[c.name].name): c for c in candidates if c.name in canon})
         before = [m for m in mentions if m.type == "PERSON" and m.start < post.start
-                  and m.name in {c.name for c in candidates}]
+                  and m.entity_id in by_id]
         if before:
-            return people[before[-1].name]
+            return by_id[before[-1].entity_id]
     return None
 
 

@@ -37,12 +37,12 @@ import json
 import re
 from pathlib import Path
 
+from ..ingest.dates import RELEASE_NO
 from ..time import tag_times
 from ..time import calendar as cal
 
 DEFAULT_PATH = (Path(__file__).resolve().parents[3] / "shared" / "data" / "isaf-press-releases"
                 / "isaf_press_releases_test_flat.jsonl")
-RELEASE_NO = re.compile(r"\b((?:19|20)\d\d)-([01]\d)-[A-Z]{1,4}[-–]\d{2,4}\b")
 # "KABUL, Afghanistan (May 14, 2012)", "BAGRAM AIRFIELD, Afghanistan (Sept. 1) -"
 DATELINE = re.compile(r"\b[A-Z][A-Za-z.'\-]*(?:[^\S\n]+[A-Za-z.'\-]+){0,4}[^\S\n]*,[^\S\n]*[A-Z][a-z]+[^\S\n]*"
                       r"\((?P<date>[A-Z][a-z]{2,9}\.?[^\S\n]+\d{1,2}(?:[^\S\n]*,[^\S\n]*(?P<y>\d{4}))?)[^\S\n]*\)")

@@ -118,10 +118,13 @@ def score_document(gold: Gold, events: list, mentions: list, texts: list[str] = 
             if _matches(gold, g, e, pids[pi]):
                 sides = set(g.get("actors", [])) | set(g.get("recipients", []))
                 overlap = len(sides & set(pids[pi]))
-                pairs.append((-overlap, not _date_exact(g.get("when"), e.when), gi, pi))
+                # a required event is matched before an optional one that the same
+                # prediction also fits, so an optional event never hides a found one
+                pairs.append((bool(g.get("optional")), -overlap,
+                              not _date_exact(g.get("when"), e.when), gi, pi))
     pairs.sort()
     used_g, used_p, matched = set(), set(), []
-    for _, _, gi, pi in pairs:
+    for _, _, _, gi, pi in pairs:
         if gi not in used_g and pi not in used_p:
             used_g.add(gi)
             used_p.add(pi)
@@ -161,6 +164,10 @@ def score_document(gold: Gold, events: list, mentions: list, texts: list[str] = 
                                    "strict": strict, "status_ok": status_ok,
                                    "date_exact": date_exact, "location_ok": loc_ok,
                                    "mode_ok": mode_ok, "participants": pids[pi],
+                                   "where": e.where.name if e.where else None,
+                                   "gold_where": g.get("where"), "mode": e.mode,
+                                   "gold_mode": g.get("mode"), "when": e.when.start,
+                                   "missing": sorted(sides - ids),
                                    "evidence": e.evidence.text[:120]})
     for gi, g in enumerate(gold_events):
         if gi not in used_g and not g.get("optional"):

@@ -44,8 +44,9 @@ def frame_sides(frame: Frame, index: MentionIndex) -> tuple[list[Mention], list[
         actor_heads += _subjects(trig)
         preps = _preps(trig)
         actor_heads += preps.get("by", [])              # passive agent
-        recipient_heads += [c for c in _children(trig, {"dobj", "dative"})
-                            if c.lemma_.lower() not in lex.words("agreement_nouns")]
+        if frame.type != "MOBILIZE":    # what a side deploys is no side ("transferred a battalion")
+            recipient_heads += [c for c in _children(trig, {"dobj", "dative"})
+                                if c.lemma_.lower() not in lex.words("agreement_nouns")]
         for p in PARTNER_PREPS + ("to",):
             recipient_heads += [t for t in preps.get(p, []) if not _is_place(t, index)]
         if frame.participation and frame.noun is not None:
@@ -58,7 +59,9 @@ def frame_sides(frame: Frame, index: MentionIndex) -> tuple[list[Mention], list[
         actor_heads += _subjects(verb) if frame.noun.dep_ != "nsubj" else []
         actor_heads += _preps(verb).get("by", [])
         recipient_heads += _event_noun_partners(frame.noun, index)
-        recipient_heads += [t for p in PARTNER_PREPS for t in _preps(verb).get(p, [])]
+        # "sent messages of greetings to X", "extended condolences to X"
+        recipient_heads += [t for p in PARTNER_PREPS + ("to",) for t in _preps(verb).get(p, [])
+                            if not _is_place(t, index)]
     elif frame.via == "phrase":
         # "at the invitation of X": the subject of the clause visits X
         clause = frame.trigger.head
@@ -82,9 +85,29 @@ def frame_sides(frame: Frame, index: MentionIndex) -> tuple[list[Mention], list[
     if frame.reverse:
         actor_heads, recipient_heads = recipient_heads, actor_heads
     actors = _mentions_of(actor_heads, index)
+    if not actors and frame.via in {"verb", "light"} and not frame.reverse:
+        verb = trig if frame.via == "verb" else frame.noun.head
+        if not _subjects(verb):
+            actors = _named_before(verb, index)
     recipients = [m for m in _mentions_of(recipient_heads, index)
                   if m.entity_id not in {a.entity_id for a in actors}]
     return actors, recipients
+
+
+BETWEEN_NAME_AND_VERB = {"ADV", "AUX", "PART"}
+
+
+def _named_before(verb: Token, index: MentionIndex) -> list[Mention]:
+    """The name right before a verb the parse left without a subject ('..., President of
+    Ukraine Volodymyr Zelenskyy called for ...' parsed as an apposition of the city)."""
+    i = verb.i - 1
+    while i >= verb.sent.start and index.doc[i].pos_ in BETWEEN_NAME_AND_VERB:
+        i -= 1
+    if i < verb.sent.start:
+        return []
+    found = [m for m in index.by_token.get(i, []) if m.type in {"PERSON", "ORG", "GPE"}
+             and m.entity_id and m.entity_id != "?"]
+    return found[:1]
 
 
 def _subjects(verb: Token) -> list[Token]:
@@ -153,6 +176,9 @@ def _mentions_of(heads: list[Token], index: MentionIndex) -> list[Mention]:
         toks = _piece_tokens(piece, piece_ids - {piece.i})
         found = [m for m in index.in_tokens(toks) if m.type in {"PERSON", "ORG", "GPE"}
                  and m.entity_id and m.entity_id != "?"]
+        # a state named inside a group's name ('Afghan and coalition forces') is the group's
+        found = [m for m in found if not any(o.via == "group" and o is not m and o.start <= m.start
+                                             and m.end <= o.end for o in found)]
         people = [m for m in found if m.type == "PERSON"]
         bodies = [m for m in found if m.type != "PERSON"]
         if people:
@@ -160,7 +186,7 @@ def _mentions_of(heads: list[Token], index: MentionIndex) -> list[Mention]:
             chosen = people + keep_bodies[:1]
         elif bodies:
             own = [b for b in bodies if _covers(b, piece)]
-            chosen = own[:1] or bodies[:1]
+            chosen = own[:1] or _listed(bodies, index)
         else:
             group = _group_of_office_holders(piece, index)
             chosen = [group] if group else []
@@ -173,6 +199,21 @@ def _mentions_of(heads: list[Token], index: MentionIndex) -> list[Mention]:
         for m in chosen:
             if m.entity_id not in {o.entity_id for o in out}:
                 out.append(m)
+    return out
+
+
+def _listed(bodies: list[Mention], index: MentionIndex) -> list[Mention]:
+    """The first body named in a piece and the bodies coordinated with it ('the leaders of
+    Azerbaijan, Armenia and Belarus' names three states)."""
+    first = index.doc.char_span(bodies[0].start, bodies[0].end, alignment_mode="expand")
+    if first is None:
+        return bodies[:1]
+    coordinated = {t.i for t in first.root.conjuncts}
+    out = bodies[:1]
+    for b in bodies[1:]:
+        span = index.doc.char_span(b.start, b.end, alignment_mode="expand")
+        if span is not None and span.root.i in coordinated:
+            out.append(b)
     return out
 
 

@@ -6,6 +6,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from ..actors.gazetteer import default_gazetteer
+from ..ids import content_id
 from ..records import Event, Evidence, Mention, Participant, Timex, When, Where
 from .arguments import MentionIndex, frame_sides
 from .detect import Frame, collective_subject, find_frames
@@ -27,12 +28,14 @@ def find_events(doc: Doc) -> list[Event]:
         sent = frame.trigger.sent
         article = _article_of(articles, sent.start_char)
         actors, recipients = frame_sides(frame, index)
-        if not actors and collective_subject(frame.trigger if frame.via == "verb" else
-                                             frame.trigger.head, load_lexicon()):
+        verb = frame.trigger if frame.via == "verb" else frame.trigger.head
+        if not actors and (collective_subject(verb, load_lexicon()) or _impersonal(verb)):
             actors, recipients = _both_sides(drafts, article, mentions, sent)
         planned = status_of(frame, date_start=None, published=published) == "planned"
         when = _date_for(frame, sent, timexes, drafts, article, published, planned)
         status = status_of(frame, date_start=when.start, published=published)
+        if status == "planned" and _dated_before(when, published):
+            status = "occurred"     # an act dated, year and all, before the text was written
         if status == "planned":
             when = _next_year_if_past(when, published)
         etype = frame.type
@@ -40,18 +43,24 @@ def find_events(doc: Doc) -> list[Event]:
             etype = "AGREE"     # "the EU intends to provide €15 million": a promise of aid
         if frame.single_side_type and len(actors) + len(recipients) == 1 and not _joint(sent):
             etype = frame.single_side_type
-        drafts.append({
+        draft = {
             "frame": frame, "article": article, "actors": actors, "recipients": recipients,
             "when": when, "status": status, "type": etype,
             "sentence": sent_no.get(sent.start, 0), "sent": sent,
             "where": _place_for(frame, sent, index),
             "mode": frame.mode,
             "topics": _topics(frame, sent),
-        })
+        }
+        drafts.append(draft)
+        # "the agreements reached on 9 November 2020, 11 January and 26 November 2021":
+        # one act on each listed date
+        for other in _listed_dates(when, sent, timexes):
+            drafts.append(dict(draft, when=other, part=other.start))
     for d in drafts:
         _visit_host(d)
     _add_implied_sides(drafts, articles, mentions, doc)
     drafts = _merge(drafts, articles)
+    drafts = _split_separate_acts(drafts)
     _inherit_places(drafts, doc, index)
     # an act nobody is named for is no record an analyst can use
     drafts = [d for d in drafts if d["actors"] or d["recipients"]]
@@ -113,6 +122,15 @@ def _add_implied_sides(drafts: list[dict], articles: list[dict], mentions: list[
                                sentence=hero.sentence, via="implied")]
 
 
+def _impersonal(verb) -> bool:
+    """'It was agreed to maintain contacts': a passive with no agent in a readout is both
+    sides' act."""
+    subjects = [c for c in verb.children if c.dep_ in {"nsubjpass", "expl"}]
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    return passive and bool(subjects) and all(s.lower_ == "it" for s in subjects) and \
+        not any(c.dep_ == "agent" for c in verb.children)
+
+
 def _both_sides(drafts: list[dict], article: dict, mentions: list[Mention], sent: Span):
     """'The two ministers', 'the parties': the sides of the story's last two-sided event,
     else its last two people."""
@@ -134,8 +152,14 @@ def _both_sides(drafts: list[dict], article: dict, mentions: list[Mention], sent
 def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict],
               article: dict, published: str | None, planned: bool = False) -> When:
     own = [t for t in timexes if sent.start_char <= t.start < sent.end_char
-           and t.type == "DATE" and t.value and not t.error
+           and (t.type == "DATE" or t.type == "TIME" and re.match(r"\d{4}-\d\d-\d\dT", t.value or ""))
+           and t.value and not t.error
            and t.value[:1].isdigit() and _plausible_year(t.value, published)]
+    filed = _dateline_end(sent)
+    if filed and any(t.start >= filed for t in own):
+        # "KABUL, Afghanistan (Sept. 7) - ... detained ... Monday": the dateline dates the
+        # release, the sentence's own date the act
+        own = [t for t in own if t.start >= filed]
     if own:
         anchor = frame.trigger.idx
         ancestors = {a.i for a in frame.trigger.ancestors} | {frame.trigger.i}
@@ -162,6 +186,75 @@ def _date_for(frame: Frame, sent: Span, timexes: list[Timex], drafts: list[dict]
     if published:
         return When(published, published, "day", "publication", None)
     return When()
+
+
+def _listed_dates(when: When, sent: Span, timexes: list[Timex]) -> list[When]:
+    """Dates listed beside an event's date in its sentence ('on 9 November 2020, 11 January
+    and 26 November 2021'), each a day of its own."""
+    if when.basis != "text" or when.precision != "day" or not when.text:
+        return []
+    days = [t for t in timexes if sent.start_char <= t.start < sent.end_char and t.type == "DATE"
+            and t.value and len(t.value) == 10 and t.value[:4].isdigit() and not t.error]
+    chosen = next((t for t in days if t.text == when.text and t.value == when.start), None)
+    if chosen is None:
+        return []
+    out = [When(d, d, "day", "text", chosen.text) for d in _and_list(chosen)[1:]]
+    doc = sent.doc
+    span = doc.char_span(chosen.start, chosen.end, alignment_mode="expand")
+    if span is None:
+        return out
+    group = _coordinated(span.root)
+    for t in days:
+        if t is chosen:
+            continue
+        other = doc.char_span(t.start, t.end, alignment_mode="expand")
+        if other is not None and any(x.i in group for x in other):
+            listed = _and_list(t) or [t.value]
+            out += [When(d, d, "day", "text", t.text) for d in listed if d != when.start]
+    return out
+
+
+def _coordinated(tok) -> set[int]:
+    """A word and the words listed with it (conjuncts and appositions, as the parse links a
+    list of dates)."""
+    seen, todo = {tok.i}, [tok]
+    while todo:
+        t = todo.pop()
+        for n in list(t.children) + [t.head]:
+            linked = (n.head.i == t.i and n.dep_ in {"conj", "appos"}) or \
+                (t.dep_ in {"conj", "appos"} and n.i == t.head.i)
+            if linked and n.i not in seen:
+                seen.add(n.i)
+                todo.append(n)
+    return seen
+
+
+def _and_list(t: Timex) -> list[str]:
+    """'11 January and 26 November 2021' lists two days; '10 and 11 December' is one stretch."""
+    import datetime as dt
+    begin, finish = t.range
+    if " and " not in t.text or not begin or not finish or len(begin) != 10 or len(finish) != 10:
+        return []
+    try:
+        gap = (dt.date.fromisoformat(finish) - dt.date.fromisoformat(begin)).days
+    except ValueError:
+        return []
+    return [begin, finish] if gap > 1 else []
+
+
+def _dateline_end(sent: Span) -> int | None:
+    """Where a dateline that opens the sentence ends ('KABUL, Afghanistan (Sept. 7) -')."""
+    from ..ingest.dates import DATELINE as FULL, DATELINE_NO_YEAR
+    for rx in (FULL, DATELINE_NO_YEAR):
+        m = rx.match(sent.text)
+        if m:
+            return sent.start_char + m.end()
+    return None
+
+
+def _dated_before(when: When, published: str | None) -> bool:
+    return bool(published and when.basis == "text" and when.text and when.end
+                and re.search(r"\b\d{4}\b", when.text) and when.end[:10] < published[:10])
 
 
 def _plausible_year(value: str, published: str | None) -> bool:
@@ -222,7 +315,7 @@ def _context_date(drafts: list[dict], article: dict, planned: bool = False,
     return carried(lead) if lead is not None else None
 
 
-CONTENT_DEPS = {"xcomp", "ccomp", "dobj", "relcl", "acl", "advcl"}
+CONTENT_DEPS = {"xcomp", "ccomp", "dobj", "relcl", "acl", "advcl", "pcomp"}
 PERIOD_PREPS = {"for", "until", "till", "through", "beyond", "by"}
 
 
@@ -234,6 +327,8 @@ def _content_date(t: Timex, frame: Frame, sent: Span) -> bool:
         return False
     if span.start > 0 and sent.doc[span.start - 1].lower_ in PERIOD_PREPS:
         return True     # "a plan for 2022-2023", "until 2025": a period covered, not a date
+    if span.root.dep_ == "npadvmod" and span.root.head.pos_ in {"NOUN", "PROPN"}:
+        return False    # "detained ten suspects Monday": a time adverbial the parse hung on a noun
     tops = {frame.trigger.i} | ({frame.noun.i} if frame.noun is not None else set())
     tok = span.root
     for _ in range(12):
@@ -258,12 +353,19 @@ SEASONS = {"SP": ("03", "05"), "SU": ("06", "08"), "FA": ("09", "11"), "WI": ("1
 
 
 def _when_from(t: Timex) -> When:
+    listed = _and_list(t)
+    if listed:
+        return When(listed[0], listed[0], "day", "text", t.text)
     start, end = t.range
+    if t.type == "TIME":    # "last night", "at 3 p.m. on Monday": the day it falls on
+        day = (start or "")[:10]
+        return When(day, day, "day", "text", t.text)
     coarse = _coarse_range(start, end)
     if coarse:
         return When(coarse[0], coarse[1], "month", "text", t.text, approximate=True)
     precision = t.precision if t.precision != "none" else _precision(start)
-    return When(start, end or start, precision, "text", t.text)
+    # "early next year", "later this month": the part of the period meant, only bounded
+    return When(start, end or start, precision, "text", t.text, approximate=bool(t.mod))
 
 
 def _coarse_range(start: str | None, end: str | None) -> tuple[str, str] | None:
@@ -400,6 +502,62 @@ def _merge(drafts: list[dict], articles: list[dict]) -> list[dict]:
     return out
 
 
+def _act_noun(frame: Frame):
+    """The noun that names the act: 'conversations' in 'had telephone conversations with',
+    'messages' in 'sent messages of greetings to'."""
+    if frame.noun is not None:
+        return frame.noun
+    objs = [c for c in frame.trigger.children if c.dep_ == "dobj"]
+    return objs[0] if objs else None
+
+
+def _separate_acts(d: dict) -> bool:
+    """Plural acts with several counterparts are one act each ('telephone conversations with
+    the President of A and the Prime Minister of B', 'messages of greetings to the leaders of
+    A, B and C'), and so are the stops of a journey ('on travel to Israel, the West Bank and
+    Saudi Arabia'); 'talks with A and B' or 'a meeting with A and B' is one act."""
+    if d["type"] == "CONSULT" and d["frame"].mode == "visit" and \
+            all(m.type in {"GPE", "LOC"} for m in d["recipients"]):
+        return True
+    noun = _act_noun(d["frame"])
+    if noun is None or noun.tag_ != "NNS":
+        return False
+    return noun.lemma_.lower() not in load_lexicon().words("plural_only_acts")
+
+
+def _split_separate_acts(drafts: list[dict]) -> list[dict]:
+    out = []
+    for d in drafts:
+        groups = _counterparts(d["recipients"])
+        if len(groups) < 2 or not _separate_acts(d):
+            out.append(d)
+            continue
+        for group in groups:
+            part = dict(d, recipients=group, part=group[0].entity_id)
+            out.append(part)
+    return out
+
+
+def _counterparts(recipients: list[Mention]) -> list[list[Mention]]:
+    """Recipients grouped by counterpart: a person with the body or state of their post."""
+    people = [m for m in recipients if m.type == "PERSON"]
+    groups: list[list[Mention]] = [[p] for p in people]
+    for m in recipients:
+        if m.type == "PERSON":
+            continue
+        owner = next((g for g in groups if g[0].org and (m.name == g[0].org or
+                      m.name in (g[0].title or "") or m.text in (g[0].text or ""))), None)
+        if owner is not None:
+            owner.append(m)
+        elif not people:
+            groups.append([m])
+    return groups
+
+
+# Material acts that security reports tell twice: the lead sums up, the detail retells
+RETOLD_TYPES = {"COERCE", "ASSAULT", "MOBILIZE"}
+
+
 def _same_event(a: dict, b: dict) -> bool:
     ids_a = {m.entity_id for m in a["actors"] + a["recipients"] if m.via != "implied"}
     ids_b = {m.entity_id for m in b["actors"] + b["recipients"] if m.via != "implied"}
@@ -417,13 +575,29 @@ def _same_event(a: dict, b: dict) -> bool:
         return False
     # a headline and its body sentence, or a sentence that goes on about the same act
     if headline:
-        # a headline announces one act: the first body sentence that reports it
-        return not a.get("headline_merged") and (not ids_a or not ids_b or bool(ids_a & ids_b))
+        # a headline announces one act: the first body sentence that reports it (its sides
+        # may be named otherwise there: "Detained by Afghan-Led Force" / "a security force")
+        return not a.get("headline_merged") and (not ids_a or not ids_b or bool(ids_a & ids_b)
+                                                 or a["type"] in RETOLD_TYPES
+                                                 or b["sentence"] - a["sentence"] <= 4)
     if ids_a and ids_b:
-        return bool(ids_a & ids_b) and (headline or ids_a <= ids_b or ids_b <= ids_a) \
-            and (headline or b["sentence"] - a["sentence"] <= 1)
+        if a["type"] in RETOLD_TYPES and ids_b <= ids_a and a["when"].start == b["when"].start:
+            return True     # a raid or a strike told in the lead, then in its detail
+        # the next sentence goes on about the same act when it names it again ('met ...
+        # The meeting', 'agreed ... also agreed'), not when it reports another of its kind
+        return bool(ids_a & ids_b) and (ids_a <= ids_b or ids_b <= ids_a) \
+            and b["sentence"] - a["sentence"] <= 1 and _names_again(a, b)
     return b["sentence"] - a["sentence"] <= 1 and (not ids_a or not ids_b) and \
         a["type"] not in {"CONSULT"}
+
+
+def _names_again(a: dict, b: dict) -> bool:
+    fa, fb = a["frame"], b["frame"]
+    if a["sentence"] == b["sentence"] and fa.learned != fb.learned:
+        return True     # a rule and the model reading one act in different words of a sentence
+    if fa.trigger.lemma_.lower() == fb.trigger.lemma_.lower():
+        return True
+    return fb.noun is not None and _same_kind(a, b)
 
 
 def _date_within(inner: When, outer: When) -> bool:
@@ -480,8 +654,34 @@ def _in_title(d: dict) -> bool:
 DATELINE = re.compile(r"^\s*([A-Z][A-Za-z.'\-]+(?:[ \t]+[A-Z][A-Za-z.'\-]+){0,3})\s*(?:,|\s[–—-]\s)")
 
 
+HEADER_PLACE = re.compile(r"^\s*([^\n]{2,80}?),\s*\d{4}-\d\d-\d\d")
+
+
+def _header_place(doc: Doc, article: dict) -> Mention | None:
+    """'The Kremlin, Moscow, 2022-02-25T17:45:00Z' under a headline: where the item's act took
+    place, as the publisher gives it (the first part the gazetteer knows)."""
+    start = article["start"]
+    head = doc.text[start:min(article["end"], start + 400)]
+    for line in head.splitlines()[:4]:
+        m = HEADER_PLACE.match(line)
+        if not m:
+            continue
+        offset = start + head.find(line)
+        for part in m.group(1).split(","):
+            name = part.strip()
+            place = default_gazetteer().place(name) if name and name != "NA" else None
+            if place and place.get("kind") != "country":
+                at = offset + line.find(name)
+                return Mention(at, at + len(name), name, "LOC", place["name"], via="header")
+        return None
+    return None
+
+
 def _dateline_place(doc: Doc, article: dict, index: MentionIndex) -> Mention | None:
     """'NEW YORK, 14 March 2022 —', 'BUDAPEST – ...': where the story was filed."""
+    header = _header_place(doc, article)
+    if header is not None:
+        return header
     start = article.get("body_start") or article["start"]
     head = doc.text[start:min(article["end"], start + 300)]
     for line in head.splitlines()[:3]:
@@ -514,11 +714,14 @@ def _inherit_places(drafts: list[dict], doc: Doc, index: MentionIndex) -> None:
                 and previous["where"] is not None and d["when"].start \
                 and previous["when"].start == d["when"].start and d["mode"] != "phone":
             d["where"] = previous["where"]
-        if d["where"] is None and d["status"] == "occurred" and _mode(d, 2) != "phone":
+        if d["where"] is None and d["status"] == "occurred":
             idx = d["article"]["index"]
             if idx not in datelines:
                 datelines[idx] = _dateline_place(doc, d["article"], index)
-            d["where"] = datelines[idx]
+            place = datelines[idx]
+            # a call takes the place the publisher gives the item, not a dateline's city
+            if place is not None and (_mode(d, 2) != "phone" or place.via == "header"):
+                d["where"] = place
         previous = d
 
 
@@ -577,7 +780,12 @@ def _to_event(d: dict, doc: Doc, context: dict) -> Event:
         t = s.text.strip()
         st = s.start_char + (len(s.text) - len(s.text.lstrip()))
         also.append(Evidence(t, st, st + len(t), other["sentence"]))
+    event_id = ""
+    if d.get("part"):   # one of several acts stated by one trigger: the counterpart tells them apart
+        event_id = content_id(context.get("doc_id", ""), evidence.start, evidence.end, d["type"],
+                              frame.trigger.text, d["part"], prefix="ev_")
     return Event(
+        id=event_id,
         doc_id=context.get("doc_id", ""), type=d["type"], evidence=evidence,
         source=context.get("source", ""), article=d["article"]["index"],
         mode=_mode(d, sides), status=d["status"], when=d["when"], where=where,

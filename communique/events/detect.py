@@ -27,6 +27,7 @@ class Frame:
     single_side_type: str | None = None
     absorbed: set = field(default_factory=set)   # token indices inside this frame
     via: str = "verb"
+    learned: bool = False               # proposed by the trigger model, not by a rule
 
     @property
     def head(self) -> Token:
@@ -38,10 +39,12 @@ class Frame:
 
 
 def find_frames(doc: Doc) -> list[Frame]:
+    from .learned import model_frame, model_predictions
     lex = load_lexicon()
     frames: list[Frame] = []
     claimed: set[int] = set()
     quoted = _quoted_chars(doc.text)
+    learned = model_predictions(doc)
     for sent in doc.sents:
         if _speech(sent):
             continue
@@ -66,6 +69,17 @@ def find_frames(doc: Doc) -> list[Frame]:
                 continue
             frame = _noun_frame(tok, lex)
             if frame is None or _in_purpose(frame.trigger, purpose):
+                continue
+            frame.absorbed = _frame_tokens(frame, lex)
+            claimed.update(frame.absorbed)
+            frames.append(frame)
+        # words the model calls triggers and no rule has read
+        for tok in sent:
+            if tok.i in claimed or tok.i not in learned:
+                continue
+            etype, _, mode = learned[tok.i]
+            frame = model_frame(tok, etype, mode)
+            if frame is None or (_in_purpose(frame.trigger, purpose) and not _done(frame.trigger)):
                 continue
             frame.absorbed = _frame_tokens(frame, lex)
             claimed.update(frame.absorbed)
@@ -373,11 +387,15 @@ def _quoted_chars(text: str) -> set[int]:
 
 def _speech(sent) -> bool:
     """Questions and first- or second-person talk ("we have had several conversations") are
-    what someone said in a transcript, not the release reporting an act."""
+    what someone said, not an act the release reports, unless the item names its speaker:
+    then "I congratulate the people of Paraguay" is the speaker's act."""
     text = sent.text.strip()
     if text.endswith("?"):
         return True
-    return any(t.lower_ in SPEAKERS and t.dep_ in {"nsubj", "nsubjpass"} for t in sent)
+    # unless the actors stage knows who speaks: "I", "we" of a named speaker report acts
+    spoken = {m.start for m in sent.doc._.mentions or [] if m.via == "speaker"}
+    return any(t.lower_ in SPEAKERS and t.dep_ in {"nsubj", "nsubjpass"} and t.idx not in spoken
+               for t in sent)
 
 
 def _purpose_heads(sent, lex: Lexicon) -> list[Token]:

@@ -59,7 +59,9 @@ def status_of(frame: Frame, *, date_start: str | None, published: str | None) ->
         return "hypothetical"
     if any(p in sent_lower for p in st["ongoing_phrases"]):
         return "ongoing"
-    if date_start and published and len(date_start) >= 10 and date_start[:10] > published[:10]:
+    # a date after publication at its own precision: "early next year" (2023-01) in March 2022
+    if date_start and published and date_start[:4].isdigit() and \
+            date_start[:10] > published[:min(10, len(date_start))]:
         return "planned"
     # a headline in the future: "On June 25, Vladimir Putin will meet ..." handled above
     return "occurred"

@@ -6,16 +6,15 @@ gives a Skipped with its line (JSONL) or row (CSV) number, and the file goes on.
 from __future__ import annotations
 
 import csv
-import gzip
-import io
 import json
-import os
+import zlib
 from typing import Iterator
 
+from ..limits import TooLarge, read_line
 from ..records import Document
 from .dates import normalize_published
 from .html import looks_like_html, extract_html
-from .readers import Skipped, decode_bytes, make_document
+from .readers import Skipped, decode_bytes, make_document, open_input
 
 # role → field names, first found wins (case-insensitive)
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -94,71 +93,109 @@ def read_corpus(path: str, *, published: str | None = None, max_bytes: int,
                 columns: dict[str, str] | None = None,
                 single: bool = True) -> Iterator[Document | Skipped]:
     """The records of a corpus file, by its extension."""
-    lower = path.lower()
+    lower = path.lower().removesuffix(".gz")
     kw = dict(published=published, max_bytes=max_bytes, columns=columns, single=single)
-    if lower.endswith((".jsonl", ".jsonl.gz", ".ndjson")):
+    if lower.endswith((".jsonl", ".ndjson")):
         yield from read_jsonl(path, **kw)
-    elif lower.endswith((".csv", ".csv.gz")):
+    elif lower.endswith(".csv"):
         yield from read_csv(path, **kw)
     elif lower.endswith(".json"):
         yield from read_json(path, **kw)
     else:
-        yield Skipped(path, "unsupported", "not a corpus file (.jsonl, .jsonl.gz, .csv, .json)")
+        yield Skipped(path, "unsupported", "not a corpus file (.jsonl, .csv, .json, gzipped or "
+                                           "not)")
 
 
-def _open(path: str):
-    return gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
+def _record(rec, columns: dict[str, str] | None, *, source: str, line: int,
+            published: str | None, max_bytes: int, single: bool) -> Document | Skipped:
+    """One parsed record as a Document, or a Skipped whatever goes wrong with it."""
+    src = f"{source}#{line}"
+    if not isinstance(rec, dict):
+        return Skipped(src, "bad_record", f"a JSON {type(rec).__name__}, not an object", line)
+    try:
+        return record_document(rec, _mapping(list(rec), columns), source=source, line=line,
+                               published=published, max_bytes=max_bytes, single=single)
+    except Exception as exc:                             # one record never ends its file
+        return Skipped(src, "error", f"{type(exc).__name__}: {exc}"[:500], line)
+
+
+def _parse_json(data: bytes, src: str, n: int):
+    """A JSON value from bytes, or the Skipped that says why not."""
+    try:
+        return json.loads(data.decode("utf-8-sig")), None
+    except UnicodeDecodeError as exc:
+        return None, Skipped(src, "undecodable", f"not UTF-8: {exc}", n)
+    except RecursionError:
+        return None, Skipped(src, "bad_record", "not JSON that can be read: nested too deep", n)
+    except ValueError as exc:
+        return None, Skipped(src, "bad_record", f"not JSON: {exc}"[:500], n)
+
+
+def _read_failure(path: str, exc: Exception, where: str, n: int) -> Skipped:
+    """What a reading error mid-file means: a truncated file, a bomb, a corrupt one."""
+    if isinstance(exc, TooLarge):
+        return Skipped(path, "too_large", f"{where}: {exc}", n)
+    if isinstance(exc, EOFError):
+        return Skipped(path, "truncated", f"{where}: the compressed data ends early", n)
+    return Skipped(path, "unreadable", f"{where}: {type(exc).__name__}: {exc}"[:500], n)
 
 
 def read_jsonl(path: str, *, published: str | None, max_bytes: int,
                columns: dict[str, str] | None, single: bool) -> Iterator[Document | Skipped]:
-    """One document per line; a bad line is Skipped with its line number."""
-    n = 0
-    records = 0
+    """One document per line; a bad line is Skipped with its line number. No line is held
+    whole in memory past max_bytes (twice that for JSON escapes)."""
+    n = records = 0
+    limit = max_bytes * 2 + 4096
     try:
-        with _open(path) as fh:
-            for n, data in enumerate(fh, start=1):
-                if not data.strip():
-                    continue
-                records += 1
-                if len(data) > max_bytes * 2:
-                    yield Skipped(f"{path}#{n}", "too_large", f"line of {len(data)} bytes", n)
-                    continue
-                try:
-                    rec = json.loads(data.decode("utf-8-sig"))
-                except UnicodeDecodeError as exc:
-                    yield Skipped(f"{path}#{n}", "undecodable", f"not UTF-8: {exc}", n)
-                    continue
-                except ValueError as exc:
-                    yield Skipped(f"{path}#{n}", "bad_record", f"not JSON: {exc}", n)
-                    continue
-                if not isinstance(rec, dict):
-                    yield Skipped(f"{path}#{n}", "bad_record",
-                                  f"a JSON {type(rec).__name__}, not an object", n)
-                    continue
-                yield record_document(rec, _mapping(list(rec), columns), source=path, line=n,
-                                      published=published, max_bytes=max_bytes, single=single)
+        fh = open_input(path)
     except FileNotFoundError:
         yield Skipped(path, "not_found", "no such file")
         return
-    except (OSError, EOFError) as exc:                   # truncated or corrupt gzip, I/O error
-        yield Skipped(path, "unreadable", f"after line {n}: {exc}", n + 1)
+    except OSError as exc:
+        yield Skipped(path, "unreadable", str(exc))
         return
+    with fh:
+        while True:
+            try:
+                data, whole = read_line(fh, limit)
+            except (OSError, EOFError, TooLarge, zlib.error) as exc:
+                yield _read_failure(path, exc, f"after line {n}", n + 1)
+                return
+            if not data:
+                break
+            n += 1
+            if not data.strip():
+                continue
+            records += 1
+            if not whole:
+                yield Skipped(f"{path}#{n}", "too_large", f"a line over {limit} bytes", n)
+                continue
+            rec, skip = _parse_json(data, f"{path}#{n}", n)
+            yield skip or _record(rec, columns, source=path, line=n, published=published,
+                                  max_bytes=max_bytes, single=single)
     if records == 0:
         yield Skipped(path, "empty", "no records")
 
 
 def read_json(path: str, *, published: str | None, max_bytes: int,
               columns: dict[str, str] | None, single: bool) -> Iterator[Document | Skipped]:
-    """A JSON file: one record (an object) or a list of records."""
+    """A JSON file (or .json.gz): one record (an object) or a list of records."""
+    limit = max_bytes * 10
     try:
-        if os.path.getsize(path) > max_bytes * 10:
-            yield Skipped(path, "too_large", "JSON file over the limit; use JSONL")
-            return
-        with _open(path) as fh:
-            data = json.loads(fh.read().decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        yield Skipped(path, "bad_record", f"not JSON: {exc}")
+        with open_input(path) as fh:
+            raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        yield Skipped(path, "not_found", "no such file")
+        return
+    except (OSError, EOFError, TooLarge, zlib.error) as exc:
+        yield _read_failure(path, exc, "reading", 1)
+        return
+    if len(raw) > limit:
+        yield Skipped(path, "too_large", f"JSON file over {limit} bytes; use JSONL")
+        return
+    data, skip = _parse_json(raw, path, None)
+    if skip:
+        yield skip
         return
     items = data if isinstance(data, list) else [data]
     if not items:
@@ -167,14 +204,20 @@ def read_json(path: str, *, published: str | None, max_bytes: int,
         if not isinstance(rec, dict):
             yield Skipped(f"{path}#{i}", "bad_record", f"item {i} is not an object", i)
             continue
-        yield record_document(rec, _mapping(list(rec), columns), source=path, line=i,
-                              published=published, max_bytes=max_bytes, single=single)
+        yield _record(rec, columns, source=path, line=i, published=published,
+                      max_bytes=max_bytes, single=single)
 
 
-def _csv_text_stream(path: str):
-    """A text stream over the CSV, in the encoding its first bytes show (UTF-8 or a guess)."""
-    raw = _open(path)
-    sample = raw.read(SAMPLE_BYTES)
+def _csv_text_stream(path: str, max_line: int):
+    """The CSV's lines as text, in the encoding its first bytes show (UTF-8 or a guess), none
+    held past `max_line` bytes: (lines, long_lines, None) or (None, None, Skipped). A longer
+    line comes out empty and its number goes into `long_lines`."""
+    raw = open_input(path)
+    try:
+        sample = raw.peek(SAMPLE_BYTES)[:SAMPLE_BYTES]
+    except (OSError, EOFError, TooLarge, zlib.error) as exc:
+        raw.close()
+        return None, None, _read_failure(path, exc, "reading", 1)
     encoding = "utf-8-sig"
     try:
         sample.decode("utf-8-sig")
@@ -188,36 +231,30 @@ def _csv_text_stream(path: str):
             best = from_bytes(sample).best()
             if best is None:
                 skip = Skipped(path, "undecodable", "no text encoding fits these bytes")
+            elif best.encoding.replace("-", "_").startswith(("utf_16", "utf_32")):
+                skip = Skipped(path, "undecodable", f"{best.encoding}: convert it to UTF-8")
             else:
                 encoding = best.encoding
         if skip is not None:
             raw.close()
-            return None, skip
-    buffered = io.BufferedReader(_Prefixed(sample, raw))
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline=""), None
+            return None, None, skip
+    long_lines: list[int] = []
 
-
-class _Prefixed(io.RawIOBase):
-    """A raw stream that replays bytes already read, then goes on with the file."""
-
-    def __init__(self, prefix: bytes, fh):
-        self._prefix, self._fh = prefix, fh
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:
-        if self._prefix:
-            n = min(len(b), len(self._prefix))
-            b[:n], self._prefix = self._prefix[:n], self._prefix[n:]
-            return n
-        data = self._fh.read(len(b))
-        b[:len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self._fh.close()
-        super().close()
+    def lines():
+        n = 0
+        with raw:
+            while True:
+                data, whole = read_line(raw, max_line)
+                if not data:
+                    return
+                n += 1
+                if not whole:
+                    long_lines.append(n)
+                    yield "\n"
+                    continue
+                yield data.decode(encoding if n == 1 else encoding.removesuffix("-sig"),
+                                  errors="replace")
+    return lines(), long_lines, None
 
 
 def read_csv(path: str, *, published: str | None, max_bytes: int,
@@ -226,23 +263,29 @@ def read_csv(path: str, *, published: str | None, max_bytes: int,
     location, summary, body). A bad row is Skipped with its row number."""
     csv.field_size_limit(max(max_bytes, 1 << 20))
     try:
-        stream, skip = _csv_text_stream(path)
+        stream, long_lines, skip = _csv_text_stream(path, max_bytes + 4096)
     except FileNotFoundError:
         yield Skipped(path, "not_found", "no such file")
+        return
+    except OSError as exc:
+        yield Skipped(path, "unreadable", str(exc))
         return
     if skip:
         skip.source = path
         yield skip
         return
-    with stream:
+    try:
         reader = csv.reader(stream)
         try:
             header = next(reader)
         except StopIteration:
             yield Skipped(path, "empty", "no header row")
             return
-        except (csv.Error, OSError, EOFError) as exc:
+        except csv.Error as exc:
             yield Skipped(path, "bad_record", f"unreadable header: {exc}", 1)
+            return
+        except (OSError, EOFError, TooLarge, zlib.error) as exc:
+            yield _read_failure(path, exc, "reading the header", 1)
             return
         mapping = _mapping(header, columns)
         if "text" not in mapping:
@@ -260,9 +303,14 @@ def read_csv(path: str, *, published: str | None, max_bytes: int,
                 yield Skipped(f"{path}#{row_no}", "bad_record", f"CSV error near line "
                                                               f"{reader.line_num}: {exc}", row_no)
                 continue
-            except (OSError, EOFError) as exc:
-                yield Skipped(path, "unreadable", f"at row {row_no}: {exc}", row_no)
+            except (OSError, EOFError, TooLarge, zlib.error) as exc:
+                yield _read_failure(path, exc, f"at row {row_no}", row_no)
                 return
+            if long_lines:
+                yield Skipped(f"{path}#{row_no}", "too_large", f"line {long_lines[0]} is over "
+                                                               f"{max_bytes + 4096} bytes", row_no)
+                long_lines.clear()
+                continue
             if not any(cell.strip() for cell in row):
                 row_no -= 1
                 continue
@@ -271,7 +319,9 @@ def read_csv(path: str, *, published: str | None, max_bytes: int,
                               f"{len(row)} fields, the header has {len(header)} (line "
                               f"{reader.line_num})", row_no)
                 continue
-            yield record_document(dict(zip(header, row)), mapping, source=path, line=row_no,
-                                  published=published, max_bytes=max_bytes, single=single)
+            yield _record(dict(zip(header, row)), columns, source=path, line=row_no,
+                          published=published, max_bytes=max_bytes, single=single)
         if row_no == 1:
             yield Skipped(path, "empty", "a header but no rows")
+    finally:
+        stream.close()

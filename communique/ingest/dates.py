@@ -32,6 +32,12 @@ _PLACE = r"[A-Z][\w.'’\-]*(?:[ \-][A-Z][\w.'’\-]*){0,3}(?:,\s*[A-Z][\w.'’\
 DATELINE = re.compile(
     rf"^\s*(?P<place>{_PLACE})\s*(?:,|\(|–|—|-)\s*\(?\s*{_WEEKDAY}(?P<date>{DATE_TEXT})\s*\)?"
     rf"\s*(?:[,:.]|–|—|-|$)", re.IGNORECASE)
+# a dateline that leaves the year out: "KABUL, Afghanistan (Sept. 7) -"
+DATELINE_NO_YEAR = re.compile(
+    rf"^\s*(?P<place>{_PLACE})\s*(?:,|–|—|-)?\s*\(\s*{_WEEKDAY}(?P<mon>{_MONTH})\s+"
+    rf"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s*\)", re.IGNORECASE)
+# a release number that carries its year and month: "2010-09-CA-077", "2011-08-S-072"
+RELEASE_NO = re.compile(r"\b((?:19|20)\d\d)-([01]\d)-[A-Z]{1,4}[-–]\d{2,4}\b")
 _HEADER = re.compile(
     rf"^\s*(?:published|publication date|date of publication|posted|posted on|release date|"
     rf"released|date|dated|issued)\s*(?:on|at)?\s*[:\-–—]?\s*{_WEEKDAY}(?P<date>{DATE_TEXT})",
@@ -80,6 +86,7 @@ def detect_published(text: str, *, max_lines: int = 12) -> str | None:
     """The publication date a plain text states in its first lines: a "Published:" / "Date:"
     header, a dateline, or a line that is only a date. None when unsure."""
     seen = 0
+    yearless = None
     for line in text.splitlines():
         if not line.strip():
             continue
@@ -92,7 +99,23 @@ def detect_published(text: str, *, max_lines: int = 12) -> str | None:
                 found = parse_date(m.group("date"))
                 if found:
                     return found
+        if yearless is None:
+            yearless = DATELINE_NO_YEAR.match(line)
+    if yearless is not None:
+        return _with_release_year(yearless, text)
     return None
+
+
+def _with_release_year(m: re.Match, text: str) -> str | None:
+    """'KABUL, Afghanistan (Sept. 7) -' under release number 2010-09-CA-077: the year that puts
+    the day nearest the release's month."""
+    release = RELEASE_NO.search(text[:m.start() + 400])
+    month = MONTHS.get(m.group("mon").lower().rstrip("."))
+    if release is None or month is None:
+        return None
+    year, rel_month = int(release.group(1)), int(release.group(2))
+    best = min((year - 1, year, year + 1), key=lambda y: abs(y * 12 + month - (year * 12 + rel_month)))
+    return _iso(best, month, int(m.group("day")))
 
 
 def normalize_published(value: object) -> str | None:

@@ -34,6 +34,7 @@ URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 class FetchSettings:
     """How URLs are fetched (each a setting of `communique ingest`)."""
     timeout: float = 20.0            # seconds for connecting and for each read
+    deadline: float = 120.0          # seconds for the whole of one URL: retries, redirects, body
     retries: int = 3                 # further attempts after a timeout, a network error, 429, 5xx
     backoff: float = 1.0             # seconds before the first retry, doubled at each
     max_backoff: float = 30.0
@@ -62,9 +63,19 @@ class Fetched:
     data: bytes
 
 
+# IPv6 ranges that carry or translate an IPv4 address, or are not for the public internet,
+# whatever ipaddress calls global: IPv4-compatible and -mapped, SIIT, NAT64 (well-known and
+# local), 6to4, Teredo, ORCHID, documentation, discard, site-local, unique-local, link-local.
+_SPECIAL_V6 = tuple(ipaddress.ip_network(n) for n in (
+    "::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16",
+    "2001::/32", "2001:10::/28", "2001:20::/28", "2001:db8::/32", "3fff::/20", "100::/64",
+    "fec0::/10", "fc00::/7", "fe80::/10", "ff00::/8", "5f00::/16"))
+
+
 def _address_ok(ip: ipaddress._BaseAddress) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.scope_id or any(ip in net for net in _SPECIAL_V6):
+            return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -112,8 +123,9 @@ def check_url(url: str, allow_private: bool = False,
             return f"no address for {host}"
     bad = [str(ip) for ip in ips if not _address_ok(ip) and not _allowed(ip, allow_hosts)]
     if bad:
-        return (f"{host} is a private, loopback, link-local or reserved address ({bad[0]}); "
-                "allow private addresses to fetch it")
+        return (f"{host} is a private, loopback, link-local or reserved address, or an IPv6 "
+                f"form that carries or translates one ({bad[0]}); allow private addresses to "
+                "fetch it")
     return None
 
 
@@ -132,6 +144,13 @@ class Fetcher:
                                                       "application/xml;q=0.9,text/*;q=0.8,"
                                                       "*/*;q=0.5"})
         self._sleep = sleep
+        for net in s.allow_hosts:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except (ValueError, TypeError) as exc:
+                from ..errors import InputError
+                raise InputError(f"allowed host {net!r} is not an IP address or network: {exc}",
+                                 "give addresses like 127.0.0.1 or networks like 10.0.0.0/8")
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
         self.requests = 0
@@ -158,12 +177,13 @@ class Fetcher:
     def fetch(self, url: str) -> Fetched:
         s = self.settings
         current = url
+        deadline = time.monotonic() + s.deadline if s.deadline else None
         for _ in range(s.max_redirects + 1):
             why = check_url(current, s.allow_private, s.allow_hosts)
             if why:
                 raise FetchError("refused", why if current == url
                                  else f"redirect to {current}: {why}")
-            status, headers, data = self._get(current)
+            status, headers, data = self._get(current, deadline)
             if status in _REDIRECTS and headers.get("location"):
                 current = urljoin(current, headers["location"])
                 continue
@@ -174,16 +194,30 @@ class Fetcher:
             return Fetched(url, current, status, headers.get("content-type", ""), data)
         raise FetchError("fetch_failed", f"more than {s.max_redirects} redirects")
 
-    def _get(self, url: str) -> tuple[int, dict, bytes]:
+    def _get(self, url: str, deadline: float | None = None) -> tuple[int, dict, bytes]:
         s = self.settings
         httpx = self._httpx
         host = (urlsplit(url).hostname or "").lower()
         delay = s.backoff
+
+        def left() -> float | None:
+            if deadline is None:
+                return None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise FetchError("fetch_failed", f"over the deadline of {s.deadline:g} s for "
+                                                 "the URL (a server too slow, or trickling)")
+            return remaining
+
         for attempt in range(s.retries + 1):
             self._wait_turn(host)
+            left()
             self.requests += 1
             try:
-                with self.client.stream("GET", url) as resp:
+                # no single wait longer than what is left of the deadline
+                remaining = left()
+                timeout = httpx.Timeout(min(s.timeout, remaining) if remaining else s.timeout)
+                with self.client.stream("GET", url, timeout=timeout) as resp:
                     if resp.status_code in _RETRY_STATUS and attempt < s.retries:
                         wait = _retry_after(resp.headers.get("retry-after"), delay, s.max_backoff)
                         resp.close()
@@ -196,6 +230,7 @@ class Fetcher:
                                                       f"{s.max_bytes}")
                     chunks, size = [], 0
                     for chunk in resp.iter_bytes():
+                        left()
                         size += len(chunk)
                         if size > s.max_bytes:
                             raise FetchError("too_large", f"over the limit of {s.max_bytes} bytes")
@@ -208,6 +243,11 @@ class Fetcher:
                 if attempt >= s.retries:
                     kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
                     raise FetchError("fetch_failed", f"{kind} after {attempt + 1} attempt(s): "
+                                                     f"{type(exc).__name__}: {exc}"[:300]) from exc
+                remaining = left()
+                if remaining is not None and delay >= remaining:
+                    raise FetchError("fetch_failed", f"no time left for another attempt "
+                                                     f"within {s.deadline:g} s: "
                                                      f"{type(exc).__name__}: {exc}"[:300]) from exc
                 self._sleep(delay)
                 delay = min(delay * 2, s.max_backoff)

@@ -5,6 +5,8 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from ..limits import OverBudget, time_budget
+
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dd", "dt", "dl",
                "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "pre", "br",
                "hr", "figure", "figcaption", "address", "td", "th"}
@@ -14,6 +16,8 @@ _META_DATES = ("article:published_time", "og:published_time", "datepublished", "
                "dc.date", "dc.date.issued", "dcterms.created", "pubdate", "publishdate",
                "publication_date", "sailthru.date", "parsely-pub-date")
 
+
+TRAFILATURA_SECONDS = 10.0       # then the plain lxml reading, which is linear
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -30,12 +34,18 @@ class Page:
 def extract_html(html: str, *, url: str | None = None) -> Page | None:
     """The main text of a page, its paragraphs separated by blank lines (None when empty)."""
     html = _XML_BAD.sub(" ", html)                  # NUL, controls, lone surrogates: not XML
-    page = _trafilatura(html, url)
+    try:                                            # some pages take trafilatura minutes
+        with time_budget(TRAFILATURA_SECONDS):
+            page = _trafilatura(html, url)
+    except OverBudget:
+        page = None
     if page is None or not page.text.strip():
         try:
             page = _lxml(html, url)
         except Exception:                           # lxml on hostile input: no text
             page = None
+    if (page is None or not page.text.strip()) and nesting_depth(html) > MAX_DEPTH:
+        page = _plain(html, url)                    # too deep for the parsers: tags stripped
     if page is None or not page.text.strip():
         return None
     if page.published is None:
@@ -106,6 +116,58 @@ def _lxml(html: str, url: str | None) -> Page | None:
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
     text = "\n\n".join(p for p in paragraphs if p)
     return Page(text=text, title=title, url=url, extractor="lxml")
+
+
+MAX_DEPTH = 200                 # deeper pages defeat the parsers (libxml2 stops at 256)
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]{0,30})\b[^<>]*?(/?)>")
+_VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source",
+         "track", "wbr", "param"}
+_HIDDEN = ("script", "style", "noscript", "template", "svg", "head")
+
+
+def nesting_depth(html: str) -> int:
+    """How deep the page's elements nest (an estimate from its tags, in one pass)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        name = m.group(2).lower()
+        if m.group(1):
+            depth = max(0, depth - 1)
+        elif not m.group(3) and name not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def _plain(html: str, url: str | None) -> Page | None:
+    """The text of a page with its tags stripped, without a parse tree (for pages nested too
+    deep to parse): hidden elements dropped, block elements as paragraph breaks."""
+    import html as _html
+    lower = html.lower()
+    out, at = [], 0
+    found = {t: lower.find(f"<{t}") for t in _HIDDEN}   # the next of each, kept: linear
+    while True:                                 # drop <script>...</script> and the like
+        for t, i in found.items():
+            if 0 <= i < at:
+                found[t] = lower.find(f"<{t}", at)
+        starts = [(i, t) for t, i in found.items() if i >= 0]
+        if not starts:
+            out.append(html[at:])
+            break
+        i, tag = min(starts)
+        out.append(html[at:i])
+        end = lower.find(f"</{tag}", i)
+        if end < 0:
+            break
+        close = lower.find(">", end)
+        at = len(html) if close < 0 else close + 1
+    kept = "".join(out)
+
+    def tag(m: re.Match) -> str:
+        return "\n\n" if m.group(2).lower() in _BLOCK_TAGS else " "
+    text = _html.unescape(_TAG.sub(tag, kept))
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    text = "\n\n".join(p for p in paragraphs if p)
+    return Page(text=text, url=url, extractor="tags") if text else None
 
 
 def _meta_date(html: str) -> str | None:

@@ -10,15 +10,18 @@ import codecs
 import fnmatch
 import glob
 import gzip
+import io
 import os
 import re
 import sys
+import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Iterator
 
 from ..errors import InputError
-from ..records import Document
+from ..limits import DOC_SECONDS, BoundedReader, OverBudget, TooLarge, time_budget
+from ..records import Document, clean_surrogates, encodable
 from .clean import clean_text, normalize_line
 from .dates import detect_published, normalize_published
 from .html import declared_charset, extract_html, looks_like_html
@@ -27,8 +30,9 @@ from .segment import segment
 MAX_BYTES = 20_000_000              # one document (a .txt, .html, stdin or one corpus record)
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".csv", ".csv.gz", ".json")
-DIR_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".csv")
+CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".csv", ".csv.gz", ".json",
+                   ".json.gz")
+MAX_RATIO = 200                     # a gzip that decompresses over 200 times its size is a bomb
 # what a directory's files may be (others are skipped as unsupported unless `include` names them)
 KNOWN_SUFFIXES = (TEXT_SUFFIXES + HTML_SUFFIXES + CORPUS_SUFFIXES
                   + (".rss", ".atom", ".rdf", ".feed", ".xml", ".warc", ".warc.gz", ".arc",
@@ -49,8 +53,8 @@ class Skipped:
     """An input (or one record of a corpus file) that gave no Document, and why.
 
     reason: not_found, unreadable, empty, binary, undecodable, too_large, bad_record,
-    unsupported, duplicate, error; and for feeds, archives and URLs: bad_feed, http_status,
-    refused, fetch_failed; for directories: loop, not_regular.
+    unsupported, duplicate, error, timeout, truncated; and for feeds, archives and URLs:
+    bad_feed, http_status, refused, fetch_failed; for directories: loop, not_regular, hidden.
     """
     source: str
     reason: str
@@ -77,9 +81,14 @@ _HINTS = {
     "empty": "the input holds no news text",
     "refused": "allow private addresses (--allow-private) to fetch local or intranet URLs",
     "fetch_failed": "check the URL and the network, or raise the timeout and retries",
+    "timeout": "the document took too long to read; split it into smaller ones",
+    "truncated": "the file ends in the middle of a record; fetch or copy it again",
+    "not_regular": "give a regular file (a pipe or a device only as '-', stdin)",
+    "hidden": "name the file itself, or with include, to read it",
 }
 # a reason that says the ingest failed (the exit code tells), not that the input was bad
-FAILURE_REASONS = frozenset({"not_found", "unreadable", "error", "fetch_failed"})
+FAILURE_REASONS = frozenset({"not_found", "unreadable", "error", "fetch_failed", "refused",
+                             "timeout", "truncated"})
 
 
 # ---------------------------------------------------------------- decoding
@@ -188,7 +197,20 @@ def make_document(raw: str, *, source: str, url: str | None = None, title: str |
                   published: str | None = None, single: bool = False,
                   prepend_title: bool = True) -> Document | Skipped:
     """Clean, date and segment one text. With a `title` that the text does not open with, the
-    text becomes title + blank line + text, so the headline is visible to extraction."""
+    text becomes title + blank line + text, so the headline is visible to extraction.
+    Lone surrogates become U+FFFD; cleaning that runs past DOC_SECONDS gives `timeout`."""
+    try:
+        with time_budget(DOC_SECONDS):
+            return _make_document(clean_surrogates(raw), source=source, url=url,
+                                  title=clean_surrogates(title) if title else None,
+                                  published=published, single=single,
+                                  prepend_title=prepend_title)
+    except OverBudget as exc:
+        return Skipped(source, "timeout", f"cleaning the text: {exc}")
+
+
+def _make_document(raw: str, *, source: str, url: str | None, title: str | None,
+                   published: str | None, single: bool, prepend_title: bool) -> Document | Skipped:
     title = normalize_line(title) if title else None
     if published is None:
         published = detect_published(raw)
@@ -300,6 +322,7 @@ def _iterate(paths: list[str], day: str | None, stdin: IO | None, max_bytes: int
                     else:
                         results = _read_path(item, day, max_bytes, fetcher)
                     for res in results:
+                        _encodable(res)
                         if dedupe and isinstance(res, Document):
                             first = seen.get(res.id)
                             if first is not None:
@@ -309,9 +332,20 @@ def _iterate(paths: list[str], day: str | None, stdin: IO | None, max_bytes: int
                             seen[res.id] = res.source
                         yield res
                 except Exception as exc:                 # one bad input never stops a batch
-                    yield Skipped(item, "error", f"{type(exc).__name__}: {exc}"[:500])
+                    yield _encodable(Skipped(item, "error", f"{type(exc).__name__}: {exc}"[:500]))
     finally:
         fetcher.close()
+
+
+def _encodable(item: Document | Skipped) -> Document | Skipped:
+    """Names and details that encode as UTF-8 (a file name that is not UTF-8, a surrogate in a
+    record's id), so that printing and storing them never fails."""
+    item.source, item.url = encodable(item.source), encodable(item.url)
+    if isinstance(item, Skipped):
+        item.detail = encodable(item.detail)
+    else:
+        item.title = encodable(item.title)
+    return item
 
 
 class _Lazy:
@@ -367,13 +401,14 @@ def _expand(path: str, include: list[str] | None = None) -> Iterator[str | Skipp
     if path == "-" or is_url(path):
         yield path
         return
+    path = os.path.abspath(path)               # one key per file however its path is spelt
     p = Path(path)
     if not os.path.lexists(path) and _GLOB.search(path):
         matches = sorted(glob.glob(path, recursive=True))
         if not matches:
             yield Skipped(path, "not_found", "no file matches the pattern")
         for m in matches:
-            yield from _expand(m, include) if os.path.isdir(m) else iter([m])
+            yield from _expand(m, include)
         return
     if not p.exists():
         detail = ("a broken symbolic link" if os.path.islink(path)
@@ -387,6 +422,10 @@ def _expand(path: str, include: list[str] | None = None) -> Iterator[str | Skipp
             yield item
         if not found:
             yield Skipped(path, "empty", "no files in the directory")
+        return
+    if not p.is_file():
+        yield Skipped(path, "not_regular", "not a regular file (a pipe, socket or device); "
+                                           "give a pipe's content as '-' (stdin)")
         return
     yield path
 
@@ -409,9 +448,14 @@ def _walk(root: str, top: str, include: list[str] | None,
         yield Skipped(top, "unreadable", str(exc))
         return
     for entry in entries:
-        if entry.name.startswith("."):                   # hidden files and folders: not inputs
-            continue
         full = os.path.join(top, entry.name)
+        if entry.name.startswith("."):                   # hidden files and folders: not read
+            try:
+                what = "folder" if entry.is_dir(follow_symlinks=False) else "file"
+            except OSError:
+                what = "file"
+            yield Skipped(full, "hidden", f"a hidden {what}, not read")
+            continue
         try:
             is_dir = entry.is_dir(follow_symlinks=True)
         except OSError:
@@ -442,10 +486,20 @@ def _walk(root: str, top: str, include: list[str] | None,
         yield full
 
 
+def open_input(path: str, *, buffer: int = 1 << 16) -> IO[bytes]:
+    """A file's bytes as a buffered stream; a .gz file decompressed, and stopped (TooLarge)
+    when it decompresses over MAX_RATIO times its size."""
+    fh = open(path, "rb")
+    if not path.lower().endswith(".gz"):
+        return fh
+    raw = BoundedReader(gzip.GzipFile(fileobj=fh, mode="rb"), source=fh, max_ratio=MAX_RATIO)
+    return io.BufferedReader(raw, buffer)
+
+
 def _read_bytes(path: str, max_bytes: int) -> tuple[bytes | None, Skipped | None]:
     try:
         if path.lower().endswith(".gz"):
-            with gzip.open(path, "rb") as fh:
+            with open_input(path) as fh:
                 data = fh.read(max_bytes + 1)
         else:
             size = os.path.getsize(path)
@@ -456,8 +510,12 @@ def _read_bytes(path: str, max_bytes: int) -> tuple[bytes | None, Skipped | None
                 data = fh.read(max_bytes + 1)
     except FileNotFoundError:
         return None, Skipped(path, "not_found", "no such file")
-    except (OSError, EOFError) as exc:
-        return None, Skipped(path, "unreadable", str(exc))
+    except TooLarge as exc:
+        return None, Skipped(path, "too_large", str(exc))
+    except EOFError as exc:
+        return None, Skipped(path, "truncated", f"the compressed data ends early: {exc}")
+    except (OSError, zlib.error) as exc:
+        return None, Skipped(path, "unreadable", f"{type(exc).__name__}: {exc}")
     if len(data) > max_bytes:
         return None, Skipped(path, "too_large", f"over the limit of {max_bytes} bytes")
     return data, None

@@ -37,6 +37,9 @@ def build_pipeline(model: str = MODEL, *, events: bool = True) -> Language:
     nlp.add_pipe("communique_linebreaks", before="parser")
     nlp.add_pipe("communique_gazetteer", before="ner")
     nlp.add_pipe("communique_ner_fixes", after="ner")
+    if events:
+        from ..learn.model import add_trigger_model
+        add_trigger_model(nlp)      # after the parser: it reads tags and dependencies
     nlp.add_pipe("communique_times")
     nlp.add_pipe("communique_actors")
     if events:

@@ -24,6 +24,14 @@ from .schema import MIGRATIONS, TABLES, Migration, applied, migrate
 from .writer import Item, Writer, write_batch
 
 
+def damaged(path: str, exc: Exception) -> StoreError:
+    """The error for a store file that cannot be read: what failed, and how to recover."""
+    return StoreError(f"the store {path} cannot be read; it is damaged or not a communique "
+                      f"store ({type(exc).__name__}: {str(exc).splitlines()[0][:300]})",
+                      hint=f"`communique doctor --db {path}` checks it and copies what can be "
+                           "read to a new file; or ingest the inputs again into a new store")
+
+
 class Store:
     """A communique store in a DuckDB file (":memory:" for one in memory)."""
 
@@ -41,15 +49,19 @@ class Store:
         try:
             self._con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
-            hint = ("another process has it open for writing; open it read-only, or write "
-                    "through that process" if "lock" in str(exc).lower() else None)
-            raise StoreError(f"cannot open the store {self.path}: {exc}", hint=hint) from exc
-        except duckdb.Error as exc:
+            if "lock" not in str(exc).lower():
+                raise damaged(self.path, exc) from exc
             raise StoreError(f"cannot open the store {self.path}: {exc}",
-                             hint="is it a DuckDB file?") from exc
+                             hint="another process has it open for writing; open it "
+                                  "read-only, or write through that process") from exc
+        except duckdb.Error as exc:
+            raise damaged(self.path, exc) from exc
         try:
             self.migrated = migrate(self._con, read_only=read_only, migrations=migrations,
                                     path=self.path)
+        except duckdb.Error as exc:
+            self._con.close()
+            raise damaged(self.path, exc) from exc
         except BaseException:
             self._con.close()
             raise

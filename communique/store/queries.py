@@ -313,8 +313,17 @@ def people(con, name: str | None = None) -> list[dict]:
         posts.setdefault(person, []).append(
             {"title": title, "org": org, "first_seen": _iso(first), "last_seen": _iso(last),
              "documents": n, "doc_ids": list(docs)})
+    # the documents and events of each id, so that people merged across ids count each once
+    docs = dict(con.execute(
+        "SELECT entity_id, list(DISTINCT doc_id ORDER BY doc_id) FROM mentions "
+        "WHERE list_contains(?, entity_id) GROUP BY entity_id", [ids]).fetchall())
+    events = dict(con.execute(
+        "SELECT entity_id, list(DISTINCT event_id ORDER BY event_id) FROM participants "
+        "WHERE list_contains(?, entity_id) GROUP BY entity_id", [ids]).fetchall())
     return [{"id": p["id"], "name": p["name"], "aliases": p["aliases"],
-             "mentions": p["mentions"], "posts": posts.get(p["id"], [])} for p in found]
+             "mentions": p["mentions"], "posts": posts.get(p["id"], []),
+             "doc_ids": list(docs.get(p["id"]) or []), "event_ids": list(events.get(p["id"]) or [])}
+            for p in found]
 
 
 def counts(con, by: str = "month", **filters) -> list[dict]:

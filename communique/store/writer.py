@@ -124,7 +124,7 @@ def rows_for(items: Iterable[Item], now: _dt.datetime | None = None) -> dict[str
                              doc.id, m.start, m.end, m.text, m.type, m.name, m.entity_id, m.title,
                              m.org, m.sentence, m.via))
             # a pronoun or a bare post is how the text refers to someone, not another name
-            named = m.via not in {"pronoun", "post", "implied", "place", "dateline"}
+            named = m.via not in {"pronoun", "post", "implied", "place", "dateline", "speaker"}
             see_entity(m.entity_id, m.type, m.name, m.text if named else "")
             if m.type == "PERSON" and m.title and named:
                 put("positions", (content_id(m.entity_id, m.title, m.org, doc.id, m.start, m.end,
@@ -144,7 +144,7 @@ def rows_for(items: Iterable[Item], now: _dt.datetime | None = None) -> dict[str
                     # "he" or "the Secretary" point at a participant; only a name is an alias
                     last = (p.text or "").split()[-1:]
                     see_entity(p.entity_id, p.type, p.name,
-                               p.text if last and last[0] in p.name else "")
+                               p.text if last and last[0] in (p.name or "").split() else "")
 
     for entity_id, e in entities.items():
         put("entities", (entity_id, e["type"], e["name"], sorted(e["aliases"]), None))

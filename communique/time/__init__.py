@@ -43,6 +43,8 @@ def timex_to_dict(t: Timex, full: bool = False) -> dict:
     d = {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
     if t.begin or t.finish:
         d["begin"], d["finish"] = t.begin, t.finish
+    if t.mod:
+        d["mod"] = t.mod
     if t.error:
         d["error"] = t.error
     return d

@@ -247,6 +247,8 @@ class RelativeRules:
         if unit in (None, "FN", "SEASON", "S", "TM", "H", "SM", "ML"):
             return None
         mod = self.pos_mod(g)
+        if off == 0 and not mod:     # "later this month": the rest of the period, "earlier": its past
+            mod = {"later": "AFTER", "earlier": "BEFORE"}.get(key(g.get("within") or ""))
         grain = {"D": "day", "W": "week", "WE": "week", "M": "month", "Y": "year", "Q": "quarter",
                  "DE": "decade", "CE": "century"}[unit]
         if unit == "WE":

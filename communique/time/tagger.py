@@ -33,6 +33,59 @@ DATELINE_PREFIX = re.compile(r"(?:^|\n)[ \t]*(?:[A-Z][A-Za-z.'\-]*(?:[ \t]+[A-Z]
                              r"(?:[A-Z][\w.'\- ]*,[ \t]*)?\(?[ \t]*$")
 
 
+_NAME_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that"}
+_NOT_NAME_AFTER = re.compile(r"\s+(?:BC|AD|BCE|CE|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)")
+
+
+def year_in_name(text: str, t: Timex) -> bool:
+    """'the 2021 Presidential Prize', 'the 2030 Agenda', 'Tokyo 2020 Olympic Games': a bare year
+    between a determiner (or a name) and a capitalised word is part of a name, no date."""
+    if t.text.strip() != t.value or not re.fullmatch(r"\d{4}", t.text.strip()):
+        return False
+    after = text[t.end:t.end + 40]
+    if not re.match(r"\s+[A-Z][a-z]", after) or _NOT_NAME_AFTER.match(after):
+        return False
+    before = re.search(r"(\S+)\s+$", text[max(0, t.start - 40):t.start])
+    if before is None:
+        return False
+    word = before.group(1)
+    if word.lower() in _NAME_DETERMINERS or word.endswith(("'s", "’s")):
+        return True
+    # "Tokyo 2020 Olympic Games"; not "In 2021 President Putin" (a preposition, a sentence start)
+    start_of_sentence = re.search(r"(?:^|[.!?:;]\s+)\S+\s+$", text[max(0, t.start - 42):t.start])
+    return word[:1].isupper() and word.isalpha() and start_of_sentence is None
+
+
+def part_of_period(value: str | None, mod: str, anchor: dt.date | None) -> tuple[str, str] | None:
+    """The months (of a year) or days (of a month) a modified period means: 'early next year'
+    (2023, START) -> 2023-01..2023-04; 'late March' -> 2022-03-21..2022-03-31; 'later this
+    month' (2022-03, AFTER, anchor 2022-03-25) -> 2022-03-25..2022-03-31."""
+    if not value:
+        return None
+    if re.fullmatch(r"\d{4}", value):
+        thirds = {"START": ("01", "04"), "MID": ("05", "08"), "END": ("09", "12")}
+        if mod in thirds:
+            a, b = thirds[mod]
+            return f"{value}-{a}", f"{value}-{b}"
+        if anchor is not None and str(anchor.year) == value and mod in {"AFTER", "BEFORE"}:
+            month = f"{value}-{anchor.month:02d}"
+            return (month, f"{value}-12") if mod == "AFTER" else (f"{value}-01", month)
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    if m is None:
+        return None
+    import calendar
+    last = calendar.monthrange(int(m.group(1)), int(m.group(2)))[1]
+    thirds = {"START": (1, 10), "MID": (11, 20), "END": (21, last)}
+    if mod in thirds:
+        a, b = thirds[mod]
+    elif anchor is not None and anchor.strftime("%Y-%m") == value and mod in {"AFTER", "BEFORE"}:
+        a, b = (anchor.day, last) if mod == "AFTER" else (1, anchor.day)
+    else:
+        return None
+    return f"{value}-{a:02d}", f"{value}-{b:02d}"
+
+
 def parse_anchor(anchor) -> dt.date | None:
     """'YYYY-MM-DD' (or a longer ISO timestamp, or a date) -> date; anything else -> None."""
     if anchor is None:
@@ -86,8 +139,8 @@ class Tagger:
                 norm = Norm(value=None, error=f"could not normalise {c.m.group(0)!r}: {exc}")
             if norm is None:
                 continue
-            t = self._timex(text, c, norm)
-            if t is None:
+            t = self._timex(text, c, norm, ctx.anchor or ctx.dateline)
+            if t is None or year_in_name(text, t):
                 continue
             self._part_of_day_before(text, t)
             self._update(ctx, t)
@@ -208,8 +261,9 @@ class Tagger:
     def _update(ctx: Context, t: Timex) -> None:
         if t.type not in ("DATE", "TIME") or not t.value:
             return
-        begin = t.begin or t.value
-        finish = t.finish or t.value
+        # the part of a period a mod picks ("earlier this month") is no day later text refers to
+        begin = (t.begin if not t.mod else None) or t.value
+        finish = (t.finish if not t.mod else None) or t.value
         p = cal.parse(begin)
         if not p:
             return
@@ -232,7 +286,7 @@ class Tagger:
             ctx.last_year_at = t.end
 
     # ---------------------------------------------------------------- timex
-    def _timex(self, text: str, c: Candidate, norm: Norm) -> Timex | None:
+    def _timex(self, text: str, c: Candidate, norm: Norm, anchor: dt.date | None = None) -> Timex | None:
         start, end = c.start, norm.end if norm.end is not None else c.end
         start, end = _trim(text, start, end)
         if end <= start:
@@ -244,9 +298,16 @@ class Tagger:
         basis = norm.basis
         if norm.error:
             basis = "none"
+        begin, finish, mod = norm.begin, norm.finish, norm.mod or None
+        if mod and ttype == "DATE" and not begin:
+            part = part_of_period(value, mod, anchor)
+            if part is None:
+                mod = None if mod in {"AFTER", "BEFORE"} else mod
+            else:
+                begin, finish = part
         return Timex(start=start, end=end, text=text[start:end], type=ttype, value=value,
-                     begin=norm.begin, finish=norm.finish, precision=precision_of(norm.begin or value),
-                     basis=basis, error=norm.error)
+                     begin=begin, finish=finish, precision=precision_of(begin or value),
+                     basis=basis, error=norm.error, mod=mod)
 
     def _part_of_day_before(self, text: str, t: Timex) -> None:
         """'the night of 24 February', 'early in the morning of 12 March 1994': one TIME."""

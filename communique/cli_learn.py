@@ -1,0 +1,69 @@
+"""`communique train`, `evaluate-gsr` and `evaluate-cameo`: the learned event detector's
+commands (registered on the main group by cli.py)."""
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+DEFAULT_SHARED = os.path.join("..", "shared")
+
+
+def _shared(path: str | None, sub: str) -> str:
+    return path or os.path.join(DEFAULT_SHARED, sub)
+
+
+@click.command()
+@click.option("--data", "training_dir", default="training", show_default=True,
+              help="The project's training data: corpus_labels.jsonl and written/*.jsonl.")
+@click.option("--shared-data", help="Folder of the shared corpora the labels point into "
+              "[default: ../shared/data].")
+@click.option("--gold", "gold_dir", help="Folder of reserved-keys.txt, whose items are never "
+              "trained on [default: ../shared/gold].")
+@click.option("--out", "out_dir", help="Where to write the model [default: the package's "
+              "communique/data/event_triggers, which the pipeline loads].")
+@click.option("--epochs", type=int, help="Passes over the data [default: see learn/train.py].")
+@click.option("--seed", type=int, help="Random seed [default: 1].")
+def train(training_dir, shared_data, gold_dir, out_dir, epochs, seed):
+    """Rebuild the event trigger model from the project's training data."""
+    from .learn.model import MODEL_DIR
+    from .learn.train import train as run_train
+    config = {k: v for k, v in {"epochs": epochs, "seed": seed}.items() if v is not None}
+
+    def progress(epoch, loss, overall):
+        click.echo(f"epoch {epoch + 1}: loss {loss:.1f}, held-back P {overall['p']:.3f} "
+                   f"R {overall['r']:.3f} F1 {overall['f']:.3f}", err=True)
+
+    report = run_train(training_dir, out_dir or MODEL_DIR,
+                       data_dir=_shared(shared_data, "data"),
+                       gold_dir=_shared(gold_dir, "gold"), config=config, on_epoch=progress)
+    click.echo(report.format())
+
+
+def _breadth(kind: str, data_dir: str | None, fmt: str) -> None:
+    from .evaluate.breadth import evaluate_cameo, evaluate_gsr
+    run = evaluate_gsr if kind == "gsr" else evaluate_cameo
+    report = run(_shared(data_dir, "data"))
+    click.echo(json.dumps(report.to_dict(), indent=1) if fmt == "json" else report.format())
+
+
+@click.command("evaluate-gsr")
+@click.argument("data_dir", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def evaluate_gsr(data_dir, fmt):
+    """Type and type + actor accuracy on the PLOVER gold-standard records
+    (DATA_DIR: the shared data sets, default ../shared/data)."""
+    _breadth("gsr", data_dir, fmt)
+
+
+@click.command("evaluate-cameo")
+@click.argument("data_dir", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def evaluate_cameo(data_dir, fmt):
+    """Pentaclass macro F1 on ConfliBERT's CAMEO test sentences
+    (DATA_DIR: the shared data sets, default ../shared/data)."""
+    _breadth("cameo", data_dir, fmt)
+
+
+COMMANDS = (train, evaluate_gsr, evaluate_cameo)

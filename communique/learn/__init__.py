@@ -1,0 +1,1 @@
+"""The learned event detector: its training data, training and the spaCy component."""
