@@ -242,6 +242,16 @@ def ingest(paths, input_path, db, published, include, max_bytes, allow_private, 
                           per_host_interval=per_host_interval,
                           allow_private=allow_private, allow_hosts=tuple(allow_host),
                           max_bytes=max_bytes, **({"user_agent": user_agent} if user_agent else {}))
+    # a server that holds the store ingests for us; another holder is waited for
+    from dataclasses import asdict
+    from .api.live import Request, hand_off_or_wait
+    handed = hand_off_or_wait(db, Request(
+        sources=sources, published=published, include=list(include) or None,
+        max_bytes=max_bytes, fetch=asdict(fetch), batch_size=batch_size,
+        near_duplicates=near_duplicates), echo=lambda m: click.echo(m, err=True))
+    if handed is not None:
+        click.echo(format_summary(handed))
+        sys.exit(handed["exit_code"])
     items = read_inputs(sources, published=published,
                         stdin=sys.stdin if "-" in sources else None, max_bytes=max_bytes,
                         fetch=fetch, include=list(include) or None)
@@ -397,11 +407,62 @@ def evaluate_time(path, examples, speed):
 @click.option("--db", default="communique.duckdb", show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(db, host, port):
-    """The REST API and the web page over the store (read-only): http://HOST:PORT/."""
+@click.option("--allow-host", multiple=True, help="Also answer requests for this Host name "
+              "(repeatable; '*' for any); by default only the address served on (and localhost).")
+@click.option("--watch", multiple=True, help="Feed, URL list, folder or file to ingest now and "
+              "again every --every (repeatable).")
+@click.option("--every", default="15m", show_default=True, help="How often --watch is read: 30s, 15m, 1h.")
+@click.option("--fetch-allow-private", is_flag=True, help="--watch may fetch private and loopback addresses.")
+@click.option("--read-only", is_flag=True, help="Only read the store (no --watch, no ingest handed over).")
+def serve(db, host, port, allow_host, watch, every, fetch_allow_private, read_only):
+    """The web page and the REST API over the store: http://HOST:PORT/. The server owns the
+    store: it ingests --watch inputs on a schedule and what `communique ingest` hands it; the
+    web only reads."""
     from .api import serve as run
-    click.echo(f"communique: serving {db} at http://{host}:{port}/ (API: /api/openapi.json)", err=True)
-    run(db, host=host, port=port)
+    from .api.live import parse_every
+    from .ingest import FetchSettings
+    run(db, host=host, port=port, allow_hosts=tuple(allow_host), watch=tuple(watch),
+        every=parse_every(every), fetch=FetchSettings(allow_private=fetch_allow_private),
+        read_only=read_only)
+
+
+@main.command("export")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["csv", "jsonl", "parquet", "plover", "graphml", "gexf"]))
+@click.option("--out", "out", required=True, help="File to write (a folder for parquet).")
+@click.option("--db", default="communique.duckdb", show_default=True)
+@click.option("--actor")
+@click.option("--entity", help="Entity id(s), comma-separated: events with all of them.")
+@click.option("--type", "etype")
+@click.option("--status")
+@click.option("--since")
+@click.option("--until")
+@click.option("--text")
+@click.option("--place")
+@click.option("--site", help="Host of the documents' URL ('file' for local files).")
+@click.option("--limit", type=int, help="Most events (csv, jsonl, plover).")
+@click.option("--top", type=int, help="Graphs: only the N entities in most meetings.")
+@click.option("--min-meetings", type=int, default=1, show_default=True, help="Graphs: fewest meetings an edge needs.")
+def export_cmd(fmt, out, db, actor, entity, etype, status, since, until, text, place, site,
+               limit, top, min_meetings):
+    """What the filters select, for pandas, R, Gephi, networkx: csv, jsonl, plover (JSON),
+    graphml or gexf (who met whom), parquet (every table, into a folder)."""
+    from .api.live import server_info
+    from .export import export
+    held = server_info(db)
+    if held is not None:
+        raise CommuniqueError(f"the store {db} is held by the communique server at "
+                              f"{held.get('url')} (pid {held['pid']})",
+                              hint=f"download from it: {held.get('url')}api/export?format={fmt}"
+                                   " (with the same filters)")
+    filters = {"actor": actor, "entity": entity, "type": etype, "status": status,
+               "since": since, "until": until, "text": text, "place": place, "site": site}
+    with _store(db) as store:
+        with store.lock:
+            done = export(store.con, fmt, out, filters, limit=limit, top=top,
+                          min_meetings=min_meetings)
+    click.echo(f"{done['format']}: {done['rows']} {'tables' if fmt == 'parquet' else 'rows'} "
+               f"-> {done['path']}")
 
 
 @main.command("evaluate-isaf")

@@ -28,6 +28,7 @@ def clean_surrogates(text: str) -> str:
     """A text without lone surrogates (each becomes U+FFFD), so it can be hashed and stored."""
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
+
 PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",

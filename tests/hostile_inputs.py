@@ -71,7 +71,8 @@ def make_hostile_dir(folder: str | Path) -> dict[str, str]:
                         + "</div>" * 100_000 + "</body></html>").encode(),
         "100,000 nested divs around a story")
     warc = warc_bytes(4, first=10)
-    put("cut.warc.gz", warc[:len(warc) * 3 // 4], "a gzipped WARC cut short")
+    last = warc.rfind(b"\x1f\x8b\x08")                    # cut in the last record
+    put("cut.warc.gz", warc[:last + (len(warc) - last) // 2], "a gzipped WARC cut short")
     put("wrong_length.warc", wrong_length_warc(), "a WARC record with a wrong Content-Length")
     put("bomb.jsonl.gz", gzip.compress(b"a" * (100 << 20)), "100 MB of one line in 100 kB")
     put("bomb.csv.gz", gzip.compress(b"text\n" + b"a" * (100 << 20)), "the same as CSV")

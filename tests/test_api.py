@@ -32,6 +32,14 @@ The parties discussed <b onmouseover="window.__pwned = 3">humanitarian</b> coope
 <script>window.__pwned = 4</script>.
 """
 
+# a name wrapped in a right-to-left override, as plain-text inputs may carry: the API gives the
+# name without the control characters
+BIDI = """Minister meets senator
+
+WASHINGTON, 5 April 2022 – On 5 April, Secretary of State Antony Blinken met with Senator \
+\u202eCory Booker\u202c in Washington. They discussed aid to Ukraine.
+"""
+
 _BUILT: dict[str, Path] = {}
 
 
@@ -45,7 +53,9 @@ def shared_store(tmp_path_factory, extractor) -> Path:
         root = tmp_path_factory.mktemp("api-store")
         hostile = root / "hostile-markup.txt"
         hostile.write_text(HOSTILE, encoding="utf-8")
-        inputs = [str(FIXTURES), str(hostile)] + ([str(SEED)] if SEED.exists() else [])
+        bidi = root / "bidi-name.txt"
+        bidi.write_text(BIDI, encoding="utf-8")
+        inputs = [str(FIXTURES), str(hostile), str(bidi)] + ([str(SEED)] if SEED.exists() else [])
         db = root / "store.duckdb"
         summary = ingest_inputs(read_inputs(inputs, published=None), str(db), extractor=extractor)
         assert summary["events"] > 0, summary
@@ -135,11 +145,18 @@ def ids(items):
     return [item["id"] for item in items]
 
 
+def as_served(events):
+    """Event records as the API gives them: newest first by default, names without bidi
+    controls."""
+    from communique.api.views import clean_event
+    return [clean_event(ev.to_dict()) for ev in events]
+
+
 # ---------------------------------------------------------------------------------- events
 def test_events_list_matches_the_store(client, store):
     body = client.get("/api/events", params={"limit": 500}).json()
     assert body["total"] == store.count_events() == len(body["items"])
-    assert body["items"] == [ev.to_dict() for ev in store.events(limit=500)]
+    assert body["items"] == as_served(store.events(limit=500, order="-when"))
     first = body["items"][0]
     for key in ("id", "doc_id", "type", "status", "when", "actors", "recipients", "evidence"):
         assert key in first
@@ -152,7 +169,7 @@ def test_events_list_matches_the_store(client, store):
 ])
 def test_every_filter_of_the_cli(client, store, filters):
     body = client.get("/api/events", params={**filters, "limit": 500}).json()
-    expected = store.events(limit=500, **filters)
+    expected = store.events(limit=500, order="-when", **filters)
     assert ids(body["items"]) == [ev.id for ev in expected]
     assert body["total"] == store.count_events(**filters)
     if "type" in filters:
@@ -170,7 +187,7 @@ def test_paging_and_sorting(client, store):
         page = client.get("/api/events", params={"limit": 7, "offset": offset}).json()
         assert page["total"] == total and page["offset"] == offset and page["limit"] == 7
         pages += page["items"]
-    assert ids(pages) == [ev.id for ev in store.events(limit=None)]
+    assert ids(pages) == [ev.id for ev in store.events(limit=None, order="-when")]
     newest = client.get("/api/events", params={"sort": "-when", "limit": 500}).json()["items"]
     starts = [it["when"]["start"] for it in newest if it["when"]["start"]]
     assert starts[0] >= starts[-1]
@@ -204,7 +221,7 @@ def test_one_error_body_for_404_405(client):
 def test_an_event_opens_on_its_evidence_in_its_document(client, store):
     for ev in store.events(limit=None):
         body = client.get(f"/api/events/{ev.id}").json()
-        assert body["event"] == ev.to_dict()
+        assert body["event"] == as_served([ev])[0]
         ctx, doc = body["context"], body["document"]
         para = ctx["paragraph"]
         assert para[ctx["evidence"]["start"]:ctx["evidence"]["end"]] == ev.evidence.text
@@ -233,9 +250,9 @@ def test_hostile_document_comes_back_as_text(client):
 def test_entities_their_events_and_people(client, store):
     body = client.get("/api/entities", params={"limit": 5}).json()
     assert len(body["items"]) == 5 and body["more"] is True
-    assert body["items"] == store.entities(limit=5)
+    assert ids(body["items"]) == ids(store.entities(limit=5))
     page2 = client.get("/api/entities", params={"limit": 5, "offset": 5}).json()["items"]
-    assert page2 == store.entities(limit=10)[5:]
+    assert ids(page2) == ids(store.entities(limit=10)[5:])
     person = client.get("/api/entities", params={"type": "PERSON", "name": "Tileuberdi"}).json()
     ent = person["items"][0]
     assert client.get(f"/api/entities/{ent['id']}").json()["id"] == ent["id"]
@@ -272,7 +289,7 @@ def test_counts_for_charts(client, store):
 
 
 def test_network_edges_count_consult_events(client, store):
-    body = client.get("/api/network", params={"max_nodes": 300}).json()
+    body = client.get("/api/network", params={"top": 500}).json()
     consult = store.events(type="CONSULT", limit=None)
     assert body["events"] == len(consult)
     pairs: dict[tuple[str, str], int] = {}
@@ -289,14 +306,14 @@ def test_network_edges_count_consult_events(client, store):
     # the same filters as the events list (type aside: the network is of meetings)
     some = client.get("/api/network", params={"actor": "Zelenskyy", "type": "AGREE"}).json()
     assert some["events"] == store.count_events(actor="Zelenskyy", type="CONSULT")
-    small = client.get("/api/network", params={"max_nodes": 3}).json()
+    small = client.get("/api/network", params={"top": 3}).json()
     assert len(small["nodes"]) <= 3
     assert {e["source"] for e in small["edges"]} <= {n["id"] for n in small["nodes"]}
 
 
 def test_exports_hold_what_the_filters_select(client, store):
     params = {"type": "CONSULT", "since": "2021"}
-    expected = [ev.id for ev in store.events(limit=None, **params)]
+    expected = [ev.id for ev in store.events(limit=None, order="-when", **params)]
     response = client.get("/api/export.csv", params=params)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
@@ -313,13 +330,15 @@ def test_openapi_and_headers(client):
     spec = client.get("/api/openapi.json").json()
     for path in ("/api/events", "/api/events/{event_id}", "/api/entities", "/api/people",
                  "/api/documents/{doc_id}", "/api/counts", "/api/network", "/api/export.csv",
-                 "/api/export.json", "/api/entities/{entity_id}/events"):
+                 "/api/export.json", "/api/entities/{entity_id}/events", "/api/facets",
+                 "/api/export"):
         assert path in spec["paths"], path
     page = client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     csp = page.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
-    assert client.get("/static/app.js").status_code == 200
+    for asset in ("app.js", "charts.js", "vendor/echarts.min.js"):
+        assert client.get("/static/" + asset).status_code == 200, asset
     assert client.get("/api/events").headers["x-content-type-options"] == "nosniff"
     # everything the page needs comes from this server: no CDN
     assert "http" not in page.text.replace('rel="stylesheet"', "")

@@ -17,18 +17,21 @@ from ..records import Mention
 
 
 @functools.lru_cache(maxsize=1)
-def _vocab() -> tuple[frozenset, frozenset, frozenset]:
+def _vocab() -> tuple[frozenset, frozenset, frozenset, frozenset]:
     with resources.files("communique.data").joinpath("groups.json").open(encoding="utf-8") as fh:
         data = json.load(fh)
     return (frozenset(data["group_nouns"]), frozenset(data["people_nouns"]),
-            frozenset(data["leading_words"]))
+            frozenset(data["leading_words"]), frozenset(data["own_people_nouns"]))
 
 
 def group_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    nouns, people, leading = _vocab()
+    nouns, people, leading, own_people = _vocab()
+    named = {i for m in mentions if m.type in {"ORG", "GPE"} and m.via != "group"
+             for i in range(m.start, m.end)}
     covered = set()
     for m in mentions:
-        if m.type in {"PERSON", "ORG"} and m.via not in {"pronoun", "implied"}:
+        if m.type in {"PERSON", "ORG"} and m.via not in {"pronoun", "implied"} \
+                or m.via == "group":    # "Syrian opposition fighters": a nation's group, read already
             covered.update(range(m.start, m.end))
     out = []
     last_of: dict[str, Mention] = {}       # head word -> the last group it named
@@ -39,8 +42,11 @@ def group_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if tok.dep_ == "compound" or (after is not None and after.tag_ in NOUN_TAGS):
             continue    # 'force protection', 'coalition security force': a modifier, not the group
-        if tok.lower_ in nouns and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+        of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+        if tok.lower_ in nouns and of:
             continue    # "an Il-76 aircraft of the Emergencies Ministry": the body acts
+        if tok.lower_ in own_people and any(g.idx in named for g in of):
+            continue    # "the delegation of the CSTO Secretariat": the Secretariat acts
         start = _phrase_start(doc, tok, covered)
         first = start
         while first < tok.i and doc[first].lower_ in leading:

@@ -16,15 +16,23 @@ QUERIES = [
     {"actor": "Blinken", "limit": 100},
     {"since": "2022-01", "until": "2022-03", "limit": 100},
     {"offset": 1000, "limit": 100},
-    {"sort": "-when", "limit": 50},
+    {"sort": "when", "limit": 50},
 ]
+# the other routes take other parameters (an unknown one is a 422)
+PATH_QUERIES = {
+    "/api/entities": [{}, {"type": "PERSON"}, {"name": "put"}, {"offset": 100}],
+    "/api/people": [{}, {"name": "blinken"}, {"offset": 100, "limit": 50}],
+    "/api/counts": [{"stack": "type"}, {"stack": "status", "type": "CONSULT"}],
+    "/api/facets": [{}, {"type": "CONSULT"}],
+    "/api/network": [{}, {"top": 200, "min_meetings": 2}],
+}
 
 
 def measure(base_url: str, n: int = 1000, path: str = "/api/events",
             queries: list[dict] | None = None, warmup: int = 20) -> dict:
     import httpx
 
-    queries = queries or QUERIES
+    queries = queries or PATH_QUERIES.get(path, QUERIES)
     times = []
     with httpx.Client(base_url=base_url, timeout=60.0) as client:
         for i in range(warmup):
@@ -50,8 +58,13 @@ def main() -> None:
     parser.add_argument("url", help="the server, e.g. http://127.0.0.1:8000")
     parser.add_argument("-n", type=int, default=1000)
     parser.add_argument("--path", default="/api/events")
+    parser.add_argument("--only", help="one query string instead of the cycle, e.g. limit=100")
     args = parser.parse_args()
-    print(measure(args.url, args.n, args.path))
+    queries = None
+    if args.only is not None:
+        from urllib.parse import parse_qsl
+        queries = [dict(parse_qsl(args.only))]
+    print(measure(args.url, args.n, args.path, queries))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ def find_events(doc: Doc) -> list[Event]:
         sent = frame.trigger.sent
         article = _article_of(articles, sent.start_char)
         actors, recipients = frame_sides(frame, index)
+        if frame.type not in GROUP_ONLY_TYPES:
+            actors, recipients = _without_generic_groups(actors, recipients)
         verb = frame.trigger if frame.via == "verb" else frame.trigger.head
         if not actors and (collective_subject(verb, load_lexicon()) or _impersonal(verb)):
             actors, recipients = _both_sides(drafts, article, mentions, sent)
@@ -63,7 +65,7 @@ def find_events(doc: Doc) -> list[Event]:
     drafts = _split_separate_acts(drafts)
     _inherit_places(drafts, doc, index)
     # an act nobody is named for is no record an analyst can use
-    drafts = [d for d in drafts if d["actors"] or d["recipients"]]
+    drafts = [d for d in drafts if _named_enough(d)]
     return [_to_event(d, doc, context) for d in drafts]
 
 
@@ -120,6 +122,34 @@ def _add_implied_sides(drafts: list[dict], articles: list[dict], mentions: list[
         d["actors"] = [Mention(hero.start, hero.end, hero.text, hero.type, hero.name,
                                entity_id=hero.entity_id, title=hero.title, org=hero.org,
                                sentence=hero.sentence, via="implied")]
+
+
+GROUP_ONLY_TYPES = {"ASSAULT", "COERCE"}
+
+
+def _generic_group(m: Mention) -> bool:
+    """A group named by common words only ('representatives of international organisations')."""
+    return m.via == "group" and not any(w[:1].isupper() for w in m.text.split())
+
+
+def _without_generic_groups(actors: list[Mention], recipients: list[Mention]):
+    """Beside named sides a generic group adds no one an analyst can look up."""
+    if not any(not _generic_group(m) for m in actors + recipients):
+        return actors, recipients
+    return ([m for m in actors if not _generic_group(m)],
+            [m for m in recipients if not _generic_group(m)])
+
+
+def _named_enough(d: dict) -> bool:
+    """A record needs a side an analyst can look up. Unnamed groups are enough for raids and
+    strikes, which security reports tell that way ('a security force detained two suspects');
+    for other acts a generic group ('formations of special forces') names no one."""
+    sides = d["actors"] + d["recipients"]
+    if not sides:
+        return False
+    if d["type"] in GROUP_ONLY_TYPES:
+        return True
+    return any(not _generic_group(m) for m in sides)
 
 
 def _impersonal(verb) -> bool:
@@ -532,8 +562,11 @@ def _split_separate_acts(drafts: list[dict]) -> list[dict]:
         if len(groups) < 2 or not _separate_acts(d):
             out.append(d)
             continue
+        journey = d["frame"].mode == "visit"
         for group in groups:
             part = dict(d, recipients=group, part=group[0].entity_id)
+            if journey:     # each stop of a journey is where its visit takes place
+                part["where"] = group[0]
             out.append(part)
     return out
 

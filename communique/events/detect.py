@@ -422,9 +422,13 @@ def _done(tok: Token) -> bool:
 def _topic_objects(sent, lex: Lexicon) -> list[Token]:
     """What was discussed or noted is a topic: 'discussed efforts to urge Russia ...'."""
     heads = []
+    preps = lex.words("topic_preps")
     for tok in sent:
         if tok.lemma_.lower() in lex.words("topic_verbs"):
             heads += [c for c in tok.children if c.dep_ == "dobj"]
+            # "questions were discussed on expanding cooperation ...": what on is a topic too
+            heads += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in preps
+                      for g in c.children if g.dep_ in {"pobj", "pcomp"}]
     return heads
 
 

@@ -19,9 +19,11 @@ CARRIER_DEPS = {"dobj", "nsubjpass", "attr"}
 
 
 def model_frame(tok: Token, etype: str, mode: str | None) -> Frame | None:
-    if tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB"):
+    if tok.is_stop or tok.pos_ in {"AUX", "PRON", "DET", "ADP"} or not tok.is_alpha:
+        return None     # "'m", "a lot": words that state no act whatever the model says
+    if tok.pos_ == "VERB" or tok.tag_.startswith("VB"):
         frame = Frame(etype, tok, mode=mode, via="verb")
-    elif tok.pos_ in {"NOUN", "PROPN", "ADJ"}:
+    elif tok.pos_ in {"NOUN", "PROPN"}:
         head = tok.head
         carried = tok.dep_ in CARRIER_DEPS and head.pos_ in {"VERB", "AUX"} and head.i != tok.i
         frame = Frame(etype, tok, noun=tok, mode=mode, via="light" if carried else "noun")

@@ -8,6 +8,9 @@ points at 127.0.0.1 is refused like 127.0.0.1 itself).
     fetcher = Fetcher(FetchSettings(allow_private=False))
     page = fetcher.fetch("https://example.org/news/1")     # a Fetched, or raises FetchError
 
+Each URL has an overall deadline (retries, redirects and the body included); at the deadline
+a watchdog shuts the request's socket, so a server that trickles bytes cannot hold it.
+
 Known limit: the name is resolved for the check and again by the connection, so a DNS server
 that answers differently the second time (DNS rebinding) is not stopped.
 """
@@ -137,7 +140,9 @@ class Fetcher:
         self.settings = settings or FetchSettings()
         s = self.settings
         self._httpx = httpx
+        # a new connection per request: the deadline's watchdog can then shut its socket
         self.client = httpx.Client(timeout=httpx.Timeout(s.timeout), follow_redirects=False,
+                                   limits=httpx.Limits(max_keepalive_connections=0),
                                    headers={"User-Agent": s.user_agent,
                                             "Accept": "text/html,application/xhtml+xml,"
                                                       "application/rss+xml,application/atom+xml,"
@@ -210,6 +215,7 @@ class Fetcher:
             return remaining
 
         for attempt in range(s.retries + 1):
+            watchdog = None
             self._wait_turn(host)
             left()
             self.requests += 1
@@ -217,7 +223,10 @@ class Fetcher:
                 # no single wait longer than what is left of the deadline
                 remaining = left()
                 timeout = httpx.Timeout(min(s.timeout, remaining) if remaining else s.timeout)
-                with self.client.stream("GET", url, timeout=timeout) as resp:
+                sockets: list = []
+                watchdog = _watchdog(remaining, sockets)
+                with self.client.stream("GET", url, timeout=timeout,
+                                        extensions={"trace": _socket_catcher(sockets)}) as resp:
                     if resp.status_code in _RETRY_STATUS and attempt < s.retries:
                         wait = _retry_after(resp.headers.get("retry-after"), delay, s.max_backoff)
                         resp.close()
@@ -235,11 +244,13 @@ class Fetcher:
                         if size > s.max_bytes:
                             raise FetchError("too_large", f"over the limit of {s.max_bytes} bytes")
                         chunks.append(chunk)
+                    left()                               # cut off by the watchdog: not whole
                     return resp.status_code, {k.lower(): v for k, v in resp.headers.items()}, \
                         b"".join(chunks)
             except FetchError:
                 raise
             except (httpx.TimeoutException, httpx.TransportError, httpx.DecodingError) as exc:
+                left()                                   # the deadline closed it: say so
                 if attempt >= s.retries:
                     kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
                     raise FetchError("fetch_failed", f"{kind} after {attempt + 1} attempt(s): "
@@ -253,7 +264,39 @@ class Fetcher:
                 delay = min(delay * 2, s.max_backoff)
             except httpx.HTTPError as exc:
                 raise FetchError("fetch_failed", f"{type(exc).__name__}: {exc}"[:300]) from exc
+            finally:
+                if watchdog is not None:
+                    watchdog.cancel()
         raise FetchError("fetch_failed", "no attempt left")   # pragma: no cover
+
+
+def _socket_catcher(sockets: list):
+    """An httpcore trace hook that keeps the socket of each new connection."""
+    def trace(event: str, info: dict) -> None:
+        if event == "connection.connect_tcp.complete":
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                sockets.append(sock)
+    return trace
+
+
+def _watchdog(seconds: float | None, sockets: list) -> threading.Timer | None:
+    """At the deadline, shut the request's socket: a server that trickles its headers or its
+    body a byte at a time (each read within the timeout) is cut off there."""
+    if seconds is None:
+        return None
+
+    def cut() -> None:
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+    timer = threading.Timer(seconds, cut)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def _retry_after(value: str | None, default: float, cap: float) -> float:

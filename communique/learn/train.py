@@ -29,10 +29,12 @@ log = logging.getLogger(__name__)
 LIGHT_LEMMAS = {"have", "hold", "make", "take", "give", "pay", "express", "convey", "extend",
                 "send", "offer", "conduct", "carry", "reach", "launch", "issue", "deliver",
                 "voice", "do", "stage", "sign", "provide", "lodge", "impose", "announce"}
+# The shipped model was trained with exactly these (`communique train` with no options).
 DEFAULT_CONFIG = {
     "width": 64, "depth": 4, "rows": [5000, 5000, 1000, 500, 100, 100],
     "attrs": ["LOWER", "LEMMA", "SUFFIX", "SHAPE", "POS", "DEP"],
-    "negative_weight": 1.0, "learn_rate": 0.001, "epochs": 12, "dropout": 0.2, "batch": 16, "seed": 1, "held_back": 0.1,
+    "negative_weight": 1.0, "learn_rate": 0.002, "epochs": 10, "dropout": 0.2, "batch": 16,
+    "seed": 1, "held_back": 0.1,
 }
 
 

@@ -128,19 +128,22 @@ class Store:
     def events(self, actor: str | None = None, type: str | Sequence[str] | None = None,
                status: str | Sequence[str] | None = None, since=None, until=None,
                text: str | None = None, doc_id: str | None = None, limit: int | None = 100,
-               offset: int = 0, order: str = "when") -> list[Event]:
+               offset: int = 0, order: str = "when", entity=None, place=None,
+               site=None) -> list[Event]:
         with self._lock:
             return queries.events(self.con, actor=actor, type=type, status=status, since=since,
                                   until=until, text=text, doc_id=doc_id, limit=limit,
-                                  offset=offset, order=order)
+                                  offset=offset, order=order, entity=entity, place=place,
+                                  site=site)
     events.__doc__ = queries.events.__doc__
 
     def count_events(self, actor=None, type=None, status=None, since=None, until=None,
-                     text=None, doc_id=None) -> int:
+                     text=None, doc_id=None, entity=None, place=None, site=None) -> int:
         """How many events match the filters of `events` (for paging)."""
         with self._lock:
             return queries.count_events(self.con, actor=actor, type=type, status=status,
-                                        since=since, until=until, text=text, doc_id=doc_id)
+                                        since=since, until=until, text=text, doc_id=doc_id,
+                                        entity=entity, place=place, site=site)
 
     def event(self, event_id: str) -> Event | None:
         with self._lock:

@@ -1,40 +1,33 @@
-/* communique web page: timeline, network, event view. Vanilla JS, no dependencies.
+/* communique web page: histogram, facets, network, paged list, event view. The charts are
+ * drawn by ECharts (charts.js); everything else is plain DOM.
  *
  * Everything that comes from documents or events is put on the page with textContent or
- * setAttribute on inert attributes (never innerHTML), so markup in a document is shown as text.
- * Filters live in the URL query string (?actor=&type=&status=&since=&until=&text=&event=).
+ * setAttribute on inert attributes (never innerHTML), so markup in a document is shown as text;
+ * names sit in <bdi> so a right-to-left run cannot reorder what surrounds it.
+ * The view lives in the URL query string: the filters (actor, entity, type, status, since,
+ * until, text, place, site), the list's page, per and sort, the chart settings and the event.
  */
 "use strict";
 
 (function () {
-  const FILTERS = ["actor", "type", "status", "since", "until", "text"];
-  const PAGE = 500;
-  const SVGNS = "http://www.w3.org/2000/svg";
+  const FILTERS = ["actor", "entity", "type", "status", "since", "until", "text", "place", "site"];
+  const VIEW = { page: "1", per: "100", sort: "-when", stack: "type", top: "60", min: "1" };
+  const PER = ["25", "100", "500"];
   const TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
     "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE",
     "ASSAULT"];
   const STATUSES = ["occurred", "planned", "ongoing", "cancelled", "hypothetical", "negated"];
-  const COLORS = {
-    AGREE: "#2e7d32", CONSULT: "#1565c0", SUPPORT: "#00897b", CONCEDE: "#7cb342",
-    COOPERATE: "#6a1b9a", AID: "#00acc1", RETREAT: "#9e9d24", REQUEST: "#f9a825",
-    ACCUSE: "#ef6c00", REJECT: "#d84315", THREATEN: "#c62828", PROTEST: "#ad1457",
-    SANCTION: "#4e342e", MOBILIZE: "#5d4037", COERCE: "#b71c1c", ASSAULT: "#880e4f",
-  };
-  const NODE_COLORS = { PERSON: "#1565c0", ORG: "#ef6c00", GPE: "#2e7d32", LOC: "#2e7d32" };
+  const LABELS = { actor: "actor", entity: "who", type: "type", status: "status", since: "since",
+    until: "until", text: "text", place: "place", site: "site" };
 
-  const state = { filters: {}, event: null, items: [], total: 0, network: null };
+  const state = { filters: {}, view: Object.assign({}, VIEW), event: null, names: new Map(),
+    liveRuns: null, liveEvents: null };
   let loadSeq = 0;
+  const charts = () => window.communiqueCharts;
 
   // ---------------------------------------------------------------- DOM helpers
   function el(tag, props, ...children) {
     const node = document.createElement(tag);
-    setProps(node, props);
-    for (const child of children) append(node, child);
-    return node;
-  }
-
-  function svg(tag, props, ...children) {
-    const node = document.createElementNS(SVGNS, tag);
     setProps(node, props);
     for (const child of children) append(node, child);
     return node;
@@ -61,6 +54,7 @@
 
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   const $ = (id) => document.getElementById(id);
+  const bdi = (text, props) => el("bdi", props, text);
 
   // ---------------------------------------------------------------- URL and API
   function readURL() {
@@ -70,22 +64,44 @@
       const v = (q.get(f) || "").trim();
       if (v) state.filters[f] = v;
     }
+    state.view = Object.assign({}, VIEW);
+    for (const k of Object.keys(VIEW)) if (q.get(k)) state.view[k] = q.get(k);
+    if (!PER.includes(state.view.per)) state.view.per = VIEW.per;
     state.event = q.get("event") || null;
   }
 
-  function filterQuery(extra) {
+  function filterQuery(extra, without) {
     const q = new URLSearchParams();
-    for (const f of FILTERS) if (state.filters[f]) q.set(f, state.filters[f]);
+    for (const f of FILTERS) if (state.filters[f] && !(without || []).includes(f)) q.set(f, state.filters[f]);
     if (extra) for (const [k, v] of Object.entries(extra)) if (v !== null && v !== undefined) q.set(k, v);
     return q;
   }
 
   function writeURL(push) {
-    const q = filterQuery(state.event ? { event: state.event } : null);
-    const s = q.toString();
+    const view = {};
+    for (const [k, v] of Object.entries(state.view)) if (v !== VIEW[k]) view[k] = v;
+    if (state.event) view.event = state.event;
+    const s = filterQuery(view).toString();
     const url = location.pathname + (s ? "?" + s : "");
     if (url === location.pathname + location.search) return;
     if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
+  }
+
+  /* a new filter: back to the first page, the event closed, the URL and the page updated */
+  function setFilters(changes) {
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null || v === undefined || v === "") delete state.filters[k]; else state.filters[k] = v;
+    }
+    state.view.page = "1";
+    state.event = null;
+    writeURL(true);
+    load();
+  }
+
+  function filterHref(changes) {
+    const q = filterQuery(changes);
+    for (const [k, v] of Object.entries(changes)) if (v === null) q.delete(k);
+    return "?" + q.toString();
   }
 
   class ApiError extends Error {
@@ -128,17 +144,13 @@
     $("filters").addEventListener("submit", (ev) => {
       ev.preventDefault();
       const form = new FormData($("filters"));
-      state.filters = {};
-      for (const f of FILTERS) {
-        const v = String(form.get(f) || "").trim();
-        if (v) state.filters[f] = v;
-      }
-      state.event = null;
-      writeURL(true);
-      load();
+      const changes = {};
+      for (const f of FILTERS) changes[f] = String(form.get(f) || "").trim() || null;
+      setFilters(changes);
     });
     $("reset").addEventListener("click", () => {
       state.filters = {};
+      state.view = Object.assign({}, VIEW);
       state.event = null;
       writeURL(true);
       load();
@@ -152,15 +164,36 @@
         navigator.clipboard.writeText(location.href).catch(() => {});
       }
     });
+    $("stack").addEventListener("change", () => { state.view.stack = $("stack").value; writeURL(true); load(); });
+    $("net-top").addEventListener("change", () => { state.view.top = $("net-top").value; writeURL(true); load(); });
+    $("net-min").addEventListener("change", () => { state.view.min = $("net-min").value; writeURL(true); load(); });
+    document.querySelectorAll("button.sort").forEach((b) => b.addEventListener("click", () => {
+      const key = b.dataset.sort;
+      const current = state.view.sort;
+      // dates newest first on the first click; the others as listed (A→Z, highest confidence)
+      state.view.sort = key === "when" ? (current === "-when" ? "when" : "-when") : key;
+      state.view.page = "1";
+      writeURL(true);
+      loadList();
+    }));
     $("close-event").addEventListener("click", () => closeEvent(true));
     document.addEventListener("keydown", (ev) => {
       if (ev.key === "Escape" && !$("event-view").hidden) closeEvent(true);
+    });
+    // links inside the page (chips, facets, pager) change the view without a reload
+    document.addEventListener("click", (ev) => {
+      const a = ev.target.closest && ev.target.closest("a.filter-link");
+      if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+      ev.preventDefault();
+      history.pushState(null, "", a.getAttribute("href"));
+      readURL();
+      load();
     });
     window.addEventListener("popstate", () => { readURL(); load(); });
     let resizeTimer = null;
     window.addEventListener("resize", () => {
       clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => { renderTimeline(state.items); renderNetwork(state.network); }, 150);
+      resizeTimer = setTimeout(() => charts().resize(), 150);
     });
   }
 
@@ -174,12 +207,43 @@
       }
       input.value = value;
     }
+    $("stack").value = state.view.stack;
+    $("net-top").value = state.view.top;
+    $("net-min").value = state.view.min;
+    renderActive();
+  }
+
+  /* the filters in force as chips, each with × to drop it */
+  function renderActive() {
+    const box = $("active");
+    clear(box);
+    for (const f of FILTERS) {
+      const v = state.filters[f];
+      if (!v) continue;
+      let shown = v;
+      if (f === "entity") shown = v.split(",").map((id) => state.names.get(id) || id).join(" & ");
+      box.appendChild(el("span", { class: "active-filter", dataset: { filter: f } },
+        LABELS[f] + ": ", bdi(shown),
+        el("a", { class: "filter-link drop", href: filterHref({ [f]: null, page: null }),
+          "aria-label": "drop the " + LABELS[f] + " filter", text: "×" })));
+    }
   }
 
   function setDownloads() {
-    const s = filterQuery().toString();
-    $("dl-csv").setAttribute("href", "/api/export.csv" + (s ? "?" + s : ""));
-    $("dl-json").setAttribute("href", "/api/export.json" + (s ? "?" + s : ""));
+    for (const f of ["csv", "jsonl", "plover", "parquet"]) {
+      $("dl-" + f).setAttribute("href", "/api/export?" + filterQuery({ format: f, sort: state.view.sort }).toString());
+    }
+    for (const f of ["graphml", "gexf"]) {
+      $("dl-" + f).setAttribute("href", "/api/export?" + filterQuery({ format: f, top: state.view.top,
+        min_meetings: state.view.min }).toString());
+    }
+  }
+
+  async function nameEntities(ids) {
+    const unknown = ids.filter((id) => !state.names.has(id));
+    await Promise.all(unknown.map(async (id) => {
+      try { state.names.set(id, (await api("/api/entities/" + encodeURIComponent(id))).name); } catch (e) { /* the id stays */ }
+    }));
   }
 
   // ---------------------------------------------------------------- loading
@@ -190,331 +254,249 @@
     showMessage("");
     $("summary").textContent = "loading…";
     try {
-      const [events, network, byStatus] = await Promise.all([
-        api("/api/events", filterQuery({ limit: PAGE, sort: "when" })),
-        api("/api/network", filterQuery()),
-        api("/api/counts", filterQuery({ by: "status" })),
+      const entityIds = (state.filters.entity || "").split(",").filter(Boolean);
+      const [counts, facets, net] = await Promise.all([
+        // the histogram spans the whole store (the other filters apply; the dates are its range)
+        api("/api/counts", filterQuery({ by: "month", stack: state.view.stack }, ["since", "until"])),
+        api("/api/facets", filterQuery()),
+        api("/api/network", filterQuery({ top: state.view.top, min_meetings: state.view.min })),
+        nameEntities(entityIds),
       ]);
       if (seq !== loadSeq) return;
-      state.items = events.items;
-      state.total = events.total;
-      state.network = network;
-      renderSummary(events, byStatus.items);
-      renderTimeline(state.items);
-      renderNetwork(network);
-      renderList(state.items);
+      for (const n of net.nodes) state.names.set(n.id, n.name);
+      for (const n of facets.entity) state.names.set(n.key, n.name);
+      renderActive();
+      renderHistogram(counts);
+      renderFacets(facets);
+      renderNetwork(net);
+      await loadList(seq);
+      if (seq !== loadSeq) return;
       document.body.dataset.loaded = "true";
     } catch (err) {
       if (seq !== loadSeq) return;
       $("summary").textContent = "";
       showMessage(errorText(err));
+      document.body.dataset.loaded = "true";
     }
     if (state.event) openEvent(state.event, false); else closeEvent(false);
   }
 
-  async function loadStats() {
+  async function loadList(seq) {
+    const per = +state.view.per, page = Math.max(1, +state.view.page || 1);
+    const events = await api("/api/events", filterQuery({ limit: per, offset: (page - 1) * per, sort: state.view.sort }));
+    if (seq !== undefined && seq !== loadSeq) return;
+    renderSummary(events);
+    renderList(events.items);
+    renderPager(events);
+    document.querySelectorAll("button.sort").forEach((b) => {
+      const on = state.view.sort.replace("-", "") === b.dataset.sort;
+      b.classList.toggle("on", on);
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+    $("order-note").textContent = {
+      "-when": "newest first", when: "oldest first", type: "by type, newest first",
+      status: "by status, newest first", confidence: "most confident first",
+    }[state.view.sort] || state.view.sort;
+    $("events").dataset.page = String(page);
+  }
+
+  function renderSummary(events) {
+    const shown = events.items.length;
+    $("summary").textContent = events.total + " event" + (events.total === 1 ? "" : "s") +
+      (shown < events.total ? " · showing " + (events.offset + 1) + "–" + (events.offset + shown) : "");
+  }
+
+  function renderPager(events) {
+    const per = +state.view.per, pages = Math.max(1, Math.ceil(events.total / per));
+    const page = Math.floor(events.offset / per) + 1;
+    for (const id of ["pager-top", "pager"]) {
+      const box = $(id);
+      clear(box);
+      if (page > 1) box.appendChild(el("a", { class: "filter-link prev", href: "?" + pageQuery(page - 1), text: "‹ previous" }));
+      box.appendChild(el("span", { class: "page-of", text: "page " + page + " of " + pages }));
+      if (page < pages) box.appendChild(el("a", { class: "filter-link next", href: "?" + pageQuery(page + 1), text: "next ›" }));
+      const select = el("select", { "aria-label": "events per page", class: "per" },
+        PER.map((n) => el("option", { value: n, text: n + " a page" })));
+      select.value = state.view.per;
+      select.addEventListener("change", () => { state.view.per = select.value; state.view.page = "1"; writeURL(true); loadList(); });
+      box.appendChild(select);
+    }
+  }
+
+  function pageQuery(page) {
+    const view = {};
+    for (const [k, v] of Object.entries(state.view)) if (v !== VIEW[k]) view[k] = v;
+    view.page = String(page);
+    return filterQuery(view).toString();
+  }
+
+  // ---------------------------------------------------------------- histogram and facets
+  function renderHistogram(counts) {
+    const note = [];
+    if (!counts.months.length) note.push("No events dated to a month or a day here.");
+    if (counts.year_only) note.push(counts.year_only + " event" + (counts.year_only === 1 ? " is" : "s are") + " dated to a year only, so in no month");
+    if (counts.undated) note.push(counts.undated + " undated");
+    $("histogram-note").textContent = note.join(" · ");
+    $("histogram").dataset.months = String(counts.months.length);
+    // without dates in the filters the range starts on the bulk of the events (counts.core): the
+    // few dated decades away are still there, past the ends of the range
+    const dated = state.filters.since || state.filters.until;
+    const range = dated ? [state.filters.since || null, state.filters.until || null] : (counts.core || [null, null]);
+    if (!dated && counts.core && counts.months.length &&
+        (counts.core[0] !== counts.months[0] || counts.core[1] !== counts.months[counts.months.length - 1])) {
+      note.unshift("shown: " + counts.core[0] + " to " + counts.core[1] + ", where 98% of the dated events fall; " +
+        "the range runs " + counts.months[0] + " to " + counts.months[counts.months.length - 1] + ": drag its ends to see more");
+      $("histogram-note").textContent = note.join(" · ");
+    }
+    charts().histogram($("histogram"), counts, range,
+      (since, until) => {
+        if ((since || null) === (state.filters.since || null) && (until || null) === (state.filters.until || null)) return;
+        setFilters({ since: since, until: until });
+      });
+  }
+
+  function renderFacets(facets) {
+    const box = $("facets");
+    clear(box);
+    const groups = [["type", "Type", facets.type], ["status", "Status", facets.status],
+      ["entity", "Who takes part", facets.entity], ["place", "Where", facets.place], ["site", "Site", facets.site]];
+    for (const [key, title, items] of groups) {
+      if (!items.length) continue;
+      const list = el("ul", { class: "facet", dataset: { facet: key } });
+      const max = Math.max(...items.map((i) => i.count));
+      for (const item of items) {
+        const on = (state.filters[key] || "") === item.key;
+        const link = el("a", { class: "filter-link" + (on ? " on" : ""), href: filterHref({ [key]: on ? null : item.key, page: null }),
+          dataset: { value: item.key } }, bdi(item.name || item.key));
+        list.appendChild(el("li", null, link,
+          el("span", { class: "bar", "aria-hidden": "true" }, el("span", { class: "bar-fill", dataset: { w: Math.round(100 * item.count / max) } })),
+          el("span", { class: "count", text: item.count })));
+      }
+      box.appendChild(el("div", { class: "facet-group" }, el("h3", { text: title }), list));
+    }
+    // widths set through the CSSOM (the content security policy forbids style attributes)
+    box.querySelectorAll(".bar-fill").forEach((b) => { b.style.width = b.dataset.w + "%"; });
+  }
+
+  // ---------------------------------------------------------------- network
+  function renderNetwork(net) {
+    const ids = (state.filters.entity || "").split(",").filter(Boolean);
+    $("network").dataset.nodes = String(net.nodes.length);
+    $("network-note").textContent = net.nodes.length
+      ? net.nodes.length + " people and bodies, " + net.edges.length + " pairs, from " + net.events + " meetings"
+      : "No meetings (CONSULT events) in this selection.";
+    $("pair").hidden = true;
+    charts().network($("network"), net, ids,
+      (node) => setFilters({ entity: node.id, actor: null }),
+      (edge) => showPair(edge));
+  }
+
+  async function showPair(edge) {
+    const box = $("pair");
+    box.hidden = false;
+    clear(box);
+    const a = state.names.get(edge.source) || edge.source, b = state.names.get(edge.target) || edge.target;
+    box.appendChild(el("h3", null, bdi(a), " — ", bdi(b), ": " + edge.weight + " meeting" + (edge.weight === 1 ? "" : "s"),
+      " ", el("a", { class: "filter-link", href: filterHref({ entity: edge.source + "," + edge.target, type: "CONSULT", actor: null, page: null }),
+        text: "filter on the pair" })));
+    const q = filterQuery({ entity: edge.source + "," + edge.target, type: "CONSULT", limit: 100, sort: "-when" }, ["actor"]);
+    try {
+      const found = await api("/api/events", q);
+      box.dataset.pair = edge.source + "," + edge.target;
+      box.appendChild(el("ul", null, found.items.map((ev) => el("li", { class: "pair-event", dataset: { eventId: ev.id } },
+        el("a", { href: "?event=" + encodeURIComponent(ev.id), class: "open-event", dataset: { eventId: ev.id },
+          onclick: (e) => { e.preventDefault(); openEvent(ev.id, true); } }, whenText(ev.when)),
+        " ", ev.evidence.text.length > 180 ? ev.evidence.text.slice(0, 180) + "…" : ev.evidence.text))));
+    } catch (err) {
+      box.appendChild(el("p", { class: "message", text: errorText(err) }));
+    }
+  }
+
+  // ---------------------------------------------------------------- list
+  function whenText(when) {
+    if (!when || !when.start) return "undated";
+    const text = when.end && when.end !== when.start ? when.start + " – " + when.end : when.start;
+    return text + (when.approximate ? " (about)" : "");
+  }
+
+  function precisionNote(when) {
+    if (!when || !when.start) return "no date in the text";
+    return "dated to the " + when.precision + (when.basis && when.basis !== "text" ? ", from the " + when.basis : "") +
+      (when.text ? " — “" + when.text + "”" : "");
+  }
+
+  /* a participant as a link to the events of its entity (all its spellings) */
+  function chip(p, role) {
+    const title = [p.title, p.org].filter(Boolean).join(", ") || p.type;
+    if (p.entity_id) state.names.set(p.entity_id, p.name);
+    return el("a", { class: "chip filter-link hl-" + role, title: title,
+      href: p.entity_id ? filterHref({ entity: p.entity_id, actor: null, page: null }) : filterHref({ actor: p.name, page: null }),
+      dataset: { entityId: p.entity_id || "" } }, bdi(p.name));
+  }
+
+  function placeChip(where) {
+    return el("a", { class: "chip filter-link hl-where", href: filterHref({ place: where.name, page: null }),
+      dataset: { place: where.name } }, bdi(where.name + (where.country ? " (" + where.country + ")" : "")));
+  }
+
+  function orgChip(org) {
+    return el("a", { class: "chip filter-link org", href: filterHref({ actor: org, page: null }) }, bdi(org));
+  }
+
+  function renderList(items) {
+    const body = document.querySelector("#events tbody");
+    clear(body);
+    if (!items.length) {
+      body.appendChild(el("tr", null, el("td", { colspan: 8, class: "empty", text: "No events match these filters." })));
+      return;
+    }
+    for (const ev of items) {
+      const evidence = ev.evidence.text.length > 220 ? ev.evidence.text.slice(0, 220) + "…" : ev.evidence.text;
+      const when = ev.when || {};
+      const row = el("tr", { tabindex: 0, class: "row st-" + ev.status, dataset: { eventId: ev.id, when: when.start || "" } },
+        el("td", { class: "nowrap when prec-" + (when.precision || "none"), title: precisionNote(when) },
+          whenText(when), when.precision && when.precision !== "day" && when.start ? el("small", { class: "prec", text: " " + when.precision }) : null),
+        el("td", null, el("span", { class: "type", text: ev.type }), ev.mode ? el("small", { text: " " + ev.mode }) : null),
+        el("td", null, el("span", { class: "badge st-" + ev.status, text: ev.status })),
+        el("td", null, (ev.actors || []).map((p) => chip(p, "actor"))),
+        el("td", null, (ev.recipients || []).map((p) => chip(p, "recipient"))),
+        el("td", null, ev.where ? placeChip(ev.where) : null),
+        el("td", { class: "evidence" }, bdi(evidence)),
+        el("td", { class: "num", text: (+ev.confidence).toFixed(2) }));
+      if (ev.id === state.event) row.classList.add("selected");
+      row.addEventListener("click", (e) => { if (!e.target.closest("a")) openEvent(ev.id, true); });
+      row.addEventListener("keydown", (k) => { if (k.key === "Enter" && !k.target.closest("a")) openEvent(ev.id, true); });
+      body.appendChild(row);
+    }
+  }
+
+  // ---------------------------------------------------------------- live
+  /* a server that ingests (serve --watch, or an ingest handed over) says so in /api/stats: the
+   * page looks again every polling period and reloads its data when the store changed */
+  async function poll() {
+    let every = 30;
     try {
       const stats = await api("/api/stats");
       const t = stats.tables || {};
       $("stats").textContent = (t.documents || 0) + " documents · " + (t.events || 0) +
         " events · " + (t.entities || 0) + " entities";
+      const live = stats.live;
+      if (live) {
+        if (live.every) every = Math.min(60, Math.max(2, live.every));
+        $("live").hidden = !live.watch.length && !live.runs;
+        $("live").textContent = live.watch.length ? "live: every " + fmtSeconds(live.every) : "live";
+        if (live.last) $("live").title = "last ingest " + live.last.at + " (" + live.last.how + "): " + live.last.events + " events";
+        const changed = state.liveRuns !== null && (live.changes !== state.liveRuns || t.events !== state.liveEvents);
+        state.liveRuns = live.changes;
+        state.liveEvents = t.events;
+        if (changed) load();
+      }
     } catch (e) { /* the page works without */ }
+    setTimeout(poll, every * 1000);
   }
 
-  function renderSummary(events, statusCounts) {
-    const parts = [];
-    parts.push(events.total + " event" + (events.total === 1 ? "" : "s"));
-    if (events.total > events.items.length) parts.push("showing the first " + events.items.length);
-    const st = statusCounts.map((c) => c.count + " " + c.key).join(", ");
-    $("summary").textContent = parts.join(" · ") + (st ? " (" + st + ")" : "");
-  }
-
-  // ---------------------------------------------------------------- dates
-  function dayOf(value, last) {
-    if (!value) return null;
-    const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(value);
-    if (!m) return null;
-    const y = +m[1];
-    if (m[3]) return Date.UTC(y, +m[2] - 1, +m[3]);
-    if (m[2]) return last ? Date.UTC(y, +m[2], 0) : Date.UTC(y, +m[2] - 1, 1);
-    return last ? Date.UTC(y, 11, 31) : Date.UTC(y, 0, 1);
-  }
-
-  function whenText(when) {
-    if (!when || !when.start) return "undated";
-    return when.end && when.end !== when.start ? when.start + " – " + when.end : when.start;
-  }
-
-  const names = (list) => (list || []).map((p) => p.name).join("; ");
-
-  function label(ev) {
-    const who = names(ev.actors) || "?";
-    const whom = names(ev.recipients);
-    return ev.type + " (" + ev.status + ") " + whenText(ev.when) + ": " + who +
-      (whom ? " → " + whom : "");
-  }
-
-  // ---------------------------------------------------------------- timeline
-  function markStyle(ev) {
-    const color = COLORS[ev.type] || "#555";
-    switch (ev.status) {
-      case "occurred": return { fill: color, stroke: color };
-      case "planned": return { fill: "#ffffff", stroke: color, "stroke-dasharray": "3 2", "stroke-width": 2 };
-      case "ongoing": return { fill: color, "fill-opacity": 0.45, stroke: color, "stroke-width": 2 };
-      case "cancelled": return { fill: "#ffffff", stroke: "#9e9e9e", "stroke-width": 2 };
-      case "negated": return { fill: "#ffffff", stroke: "#9e9e9e", "stroke-dasharray": "1 2", "stroke-width": 2 };
-      default: return { fill: "#ffffff", stroke: color, "stroke-dasharray": "1 2", "stroke-width": 2 };
-    }
-  }
-
-  function renderLegend() {
-    const box = $("legend");
-    clear(box);
-    for (const status of STATUSES) {
-      const style = markStyle({ type: "CONSULT", status: status });
-      const icon = svg("svg", { width: 16, height: 16, "aria-hidden": "true" },
-        svg("circle", Object.assign({ cx: 8, cy: 8, r: 5.5 }, style)),
-        (status === "cancelled" || status === "negated")
-          ? svg("line", { x1: 2, y1: 14, x2: 14, y2: 2, stroke: "#757575", "stroke-width": 1.5 }) : null);
-      box.appendChild(el("span", { class: "legend-item" }, icon, " " + status));
-    }
-  }
-
-  function ticks(lo, hi) {
-    const day = 86400000, span = (hi - lo) / day, out = [];
-    const d = new Date(lo);
-    if (span <= 45) {
-      let t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-      const step = span <= 14 ? 1 : 7;
-      for (; t <= hi; t += step * day) if (t >= lo) out.push([t, new Date(t).toISOString().slice(0, 10)]);
-    } else if (span <= 3 * 366) {
-      const every = span <= 400 ? 1 : 3;
-      let y = d.getUTCFullYear(), m = d.getUTCMonth();
-      for (let t = Date.UTC(y, m, 1); t <= hi; m += every, t = Date.UTC(y, m, 1)) {
-        if (t >= lo) out.push([t, new Date(t).toISOString().slice(0, 7)]);
-      }
-    } else {
-      const step = Math.max(1, Math.ceil(span / 366 / 10));
-      for (let y = d.getUTCFullYear(); Date.UTC(y, 0, 1) <= hi; y += step) {
-        const t = Date.UTC(y, 0, 1);
-        if (t >= lo) out.push([t, String(y)]);
-      }
-    }
-    return out;
-  }
-
-  function renderTimeline(items) {
-    const box = $("timeline");
-    clear(box);
-    const dated = [], undated = [];
-    for (const ev of items) {
-      const s = dayOf(ev.when && ev.when.start, false);
-      const e = dayOf((ev.when && (ev.when.end || ev.when.start)), true);
-      if (s === null) undated.push(ev); else dated.push({ ev: ev, s: s, e: Math.max(s, e === null ? s : e) });
-    }
-    if (!dated.length) {
-      box.appendChild(el("p", { class: "empty", text: items.length ? "No dated events in this selection." : "No events match these filters." }));
-      if (undated.length) box.appendChild(el("p", { class: "note", text: undatedNote(undated.length) }));
-      return;
-    }
-    const day = 86400000;
-    let lo = Math.min(...dated.map((d) => d.s)), hi = Math.max(...dated.map((d) => d.e + day));
-    // the filters' dates bound the axis: events that reach past them are cut at the edges
-    const since = dayOf(state.filters.since, false), until = dayOf(state.filters.until, true);
-    if (since !== null && since > lo) lo = since;
-    if (until !== null && until + day < hi) hi = until + day;
-    if (hi <= lo) hi = lo + day;
-    const pad = Math.max(day, (hi - lo) * 0.03);
-    const lo0 = lo - pad, hi0 = hi + pad;
-    lo = lo0; hi = hi0;
-    const width = Math.max(480, box.clientWidth || 900);
-    const left = 110, right = 16, rowH = 18, laneGap = 10, top = 8;
-    const x = (t) => left + (Math.min(hi0, Math.max(lo0, t)) - lo) / (hi - lo) * (width - left - right);
-    const types = TYPES.filter((t) => dated.some((d) => d.ev.type === t))
-      .concat([...new Set(dated.map((d) => d.ev.type))].filter((t) => !TYPES.includes(t)));
-    const lanes = [];
-    let y = top;
-    for (const type of types) {
-      const rows = [];            // last x end per row
-      const placed = [];
-      const inLane = dated.filter((d) => d.ev.type === type).sort((a, b) => a.s - b.s || a.e - b.e);
-      for (const d of inLane) {
-        const x0 = x(d.s), x1 = Math.max(x(d.e + day), x0 + 12);
-        let row = rows.findIndex((end) => end + 3 <= x0);
-        if (row === -1) {
-          if (rows.length < 6) { rows.push(0); row = rows.length - 1; } else row = placed.length % rows.length;
-        }
-        rows[row] = Math.max(rows[row], x1);
-        placed.push({ d: d, row: row, x0: x0, x1: x1 });
-      }
-      const height = Math.max(1, rows.length) * rowH;
-      lanes.push({ type: type, y: y, height: height, placed: placed, count: inLane.length });
-      y += height + laneGap;
-    }
-    const axisY = y + 4;
-    const chart = svg("svg", { width: width, height: axisY + 26, class: "timeline-svg", role: "img",
-      "aria-label": "timeline of " + dated.length + " dated events" });
-    for (const [t, text] of ticks(lo, hi)) {
-      chart.appendChild(svg("line", { x1: x(t), x2: x(t), y1: top - 4, y2: axisY, class: "grid" }));
-      chart.appendChild(svg("text", { x: x(t) + 2, y: axisY + 16, class: "tick", text: text }));
-    }
-    for (const lane of lanes) {
-      chart.appendChild(svg("rect", { x: 0, y: lane.y - 3, width: width, height: lane.height + 6, class: "lane" }));
-      chart.appendChild(svg("text", { x: 6, y: lane.y + 13, class: "lane-label", fill: COLORS[lane.type] || "#333",
-        text: lane.type + " " + lane.count }));
-      for (const p of lane.placed) {
-        const ev = p.d.ev, cy = lane.y + p.row * rowH + rowH / 2 - 1;
-        const style = markStyle(ev);
-        const g = svg("g", { class: "mark st-" + ev.status, tabindex: 0, role: "button",
-          "aria-label": label(ev), dataset: { eventId: ev.id, status: ev.status, type: ev.type } });
-        g.appendChild(svg("title", { text: label(ev) + "\n" + ev.evidence.text }));
-        const w = p.x1 - p.x0;
-        if (w <= 14) g.appendChild(svg("circle", Object.assign({ cx: p.x0 + 6, cy: cy, r: 6 }, style)));
-        else g.appendChild(svg("rect", Object.assign({ x: p.x0, y: cy - 6, width: w, height: 12, rx: 6 }, style)));
-        if (ev.status === "cancelled" || ev.status === "negated") {
-          g.appendChild(svg("line", { x1: p.x0, y1: cy + 6, x2: p.x0 + Math.max(12, Math.min(w, 24)), y2: cy - 6,
-            stroke: "#757575", "stroke-width": 1.5 }));
-        }
-        if (ev.id === state.event) g.classList.add("selected");
-        g.addEventListener("click", () => openEvent(ev.id, true));
-        g.addEventListener("keydown", (k) => { if (k.key === "Enter" || k.key === " ") { k.preventDefault(); openEvent(ev.id, true); } });
-        chart.appendChild(g);
-      }
-    }
-    box.appendChild(chart);
-    if (undated.length) box.appendChild(el("p", { class: "note", text: undatedNote(undated.length) }));
-  }
-
-  function undatedNote(n) {
-    return n === 1 ? "1 undated event is in the list below." : n + " undated events are in the list below.";
-  }
-
-  // ---------------------------------------------------------------- network
-  function layout(nodes, edges, width, height) {
-    // Fruchterman-Reingold with gravity, unconstrained, then fitted to the box
-    const n = nodes.length, k = 40, gravity = 0.6;
-    const pos = nodes.map((_, i) => {
-      const a = 2.4 * i, r = k * Math.sqrt(i + 1);       // a deterministic spiral start
-      return { x: r * Math.cos(a), y: r * Math.sin(a), dx: 0, dy: 0 };
-    });
-    const index = new Map(nodes.map((node, i) => [node.id, i]));
-    const links = edges.map((e) => [index.get(e.source), index.get(e.target), e.weight])
-      .filter((l) => l[0] !== undefined && l[1] !== undefined);
-    const degree = new Array(n).fill(0);
-    for (const [a, b] of links) { degree[a]++; degree[b]++; }
-    let temp = k * Math.sqrt(n) / 3;
-    const iterations = n > 150 ? 200 : 350;
-    for (let it = 0; it < iterations; it++) {
-      pos.forEach((p, i) => { const g = gravity * (degree[i] ? 1 : 5); p.dx = -g * p.x; p.dy = -g * p.y; });
-      for (let i = 0; i < n; i++) {
-        for (let j = i + 1; j < n; j++) {
-          let dx = pos[i].x - pos[j].x, dy = pos[i].y - pos[j].y;
-          let d = Math.sqrt(dx * dx + dy * dy);
-          if (d < 0.01) { dx = 0.01 * (i - j); dy = 0.01; d = Math.sqrt(dx * dx + dy * dy); }
-          const f = k * k / d / d;
-          pos[i].dx += dx * f; pos[i].dy += dy * f; pos[j].dx -= dx * f; pos[j].dy -= dy * f;
-        }
-      }
-      for (const [a, b, w] of links) {
-        const dx = pos[a].x - pos[b].x, dy = pos[a].y - pos[b].y;
-        const d = Math.sqrt(dx * dx + dy * dy) || 0.01;
-        const f = d / k * (1 + 0.5 * Math.log(w));
-        pos[a].dx -= dx * f; pos[a].dy -= dy * f; pos[b].dx += dx * f; pos[b].dy += dy * f;
-      }
-      for (const p of pos) {
-        const d = Math.sqrt(p.dx * p.dx + p.dy * p.dy) || 1;
-        p.x += p.dx / d * Math.min(d, temp); p.y += p.dy / d * Math.min(d, temp);
-      }
-      temp = Math.max(0.3, temp * 0.98);
-    }
-    const xs = pos.map((p) => p.x), ys = pos.map((p) => p.y);
-    const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
-    const mx = 24, my = 22;
-    const sx = (width - 2 * mx) / Math.max(1, x1 - x0), sy = (height - 2 * my) / Math.max(1, y1 - y0);
-    const s = Math.min(sx, sy * 1.6);
-    const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-    return pos.map((p) => ({ x: width / 2 + (p.x - cx) * Math.min(s, sx), y: height / 2 + (p.y - cy) * Math.min(s, sy) }));
-  }
-
-  function renderNetwork(net) {
-    const box = $("network");
-    clear(box);
-    if (!net) return;
-    if (!net.nodes.length) {
-      box.appendChild(el("p", { class: "empty", text: "No meetings (CONSULT events) in this selection." }));
-      return;
-    }
-    const width = Math.max(320, box.clientWidth || 600), height = 420;
-    const pos = layout(net.nodes, net.edges, width, height);
-    const at = new Map(net.nodes.map((node, i) => [node.id, pos[i]]));
-    const byId = new Map(net.nodes.map((node) => [node.id, node]));
-    const chart = svg("svg", { width: width, height: height, class: "network-svg", role: "img",
-      "aria-label": "network of " + net.nodes.length + " actors" });
-    const maxW = Math.max(1, ...net.edges.map((e) => e.weight));
-    for (const e of net.edges) {
-      const a = at.get(e.source), b = at.get(e.target);
-      if (!a || !b) continue;
-      const line = svg("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: "edge",
-        "stroke-width": 1 + 5 * Math.sqrt(e.weight / maxW), dataset: { weight: e.weight } });
-      line.appendChild(svg("title", { text: byId.get(e.source).name + " — " + byId.get(e.target).name +
-        ": " + e.weight + " meeting" + (e.weight === 1 ? "" : "s") }));
-      chart.appendChild(line);
-    }
-    const actor = (state.filters.actor || "").toLowerCase();
-    const labelled = new Set(net.nodes.slice().sort((a, b) => b.events - a.events).slice(0, 24).map((n) => n.id));
-    net.nodes.forEach((node, i) => {
-      const p = pos[i];
-      const r = 4 + 2.5 * Math.sqrt(node.events);
-      const selected = actor && node.name.toLowerCase() === actor;
-      const g = svg("g", { class: "node" + (selected ? " selected" : ""), tabindex: 0, role: "button",
-        "aria-label": node.name + ", " + node.events + " meetings; filter by this actor",
-        dataset: { entityId: node.id, name: node.name } });
-      g.appendChild(svg("title", { text: node.name + " (" + (node.type || "?") + "): " + node.events +
-        " meeting" + (node.events === 1 ? "" : "s") + " — click to filter" }));
-      g.appendChild(svg("circle", { cx: p.x, cy: p.y, r: r, fill: NODE_COLORS[node.type] || "#757575" }));
-      if (labelled.has(node.id)) {
-        const leftSide = p.x > width * 0.72;
-        g.appendChild(svg("text", { x: leftSide ? p.x - r - 3 : p.x + r + 3, y: p.y + 4, class: "node-label",
-          "text-anchor": leftSide ? "end" : "start", text: node.name }));
-      }
-      const pick = () => {
-        state.filters.actor = node.name;
-        state.event = null;
-        writeURL(true);
-        load();
-      };
-      g.addEventListener("click", pick);
-      g.addEventListener("keydown", (k) => { if (k.key === "Enter" || k.key === " ") { k.preventDefault(); pick(); } });
-      chart.appendChild(g);
-    });
-    box.appendChild(chart);
-    box.appendChild(el("p", { class: "note", text: net.nodes.length + " actors, " + net.edges.length +
-      " pairs, from " + net.events + " meetings" }));
-  }
-
-  // ---------------------------------------------------------------- list
-  function renderList(items) {
-    const body = document.querySelector("#events tbody");
-    clear(body);
-    if (!items.length) {
-      body.appendChild(el("tr", null, el("td", { colspan: 7, class: "empty", text: "No events." })));
-      return;
-    }
-    for (const ev of items) {
-      const evidence = ev.evidence.text.length > 220 ? ev.evidence.text.slice(0, 220) + "…" : ev.evidence.text;
-      const row = el("tr", { tabindex: 0, class: "row st-" + ev.status, dataset: { eventId: ev.id } },
-        el("td", { class: "nowrap", text: whenText(ev.when) }),
-        el("td", null, el("span", { class: "type", text: ev.type }), ev.mode ? el("small", { text: " " + ev.mode }) : null),
-        el("td", null, el("span", { class: "badge st-" + ev.status, text: ev.status })),
-        el("td", { text: names(ev.actors) }),
-        el("td", { text: names(ev.recipients) }),
-        el("td", { text: ev.where ? ev.where.name : "" }),
-        el("td", { class: "evidence", text: evidence }));
-      if (ev.id === state.event) row.classList.add("selected");
-      row.addEventListener("click", () => openEvent(ev.id, true));
-      row.addEventListener("keydown", (k) => { if (k.key === "Enter") openEvent(ev.id, true); });
-      body.appendChild(row);
-    }
+  function fmtSeconds(s) {
+    return s >= 3600 && s % 3600 === 0 ? s / 3600 + " h" : s >= 60 && s % 60 === 0 ? s / 60 + " min" : s + " s";
   }
 
   // ---------------------------------------------------------------- event view
@@ -548,18 +530,27 @@
     return out;
   }
 
+  /* the text as paragraphs (one <p> per line of the document, blank lines dropped), with the
+   * spans highlighted; a span that crosses a line break is continued in the next paragraph */
   function renderText(box, text, spans) {
     clear(box);
     let first = null;
+    let para = el("p", { class: "para" });
+    const flush = () => { if (para.childNodes.length) box.appendChild(para); para = el("p", { class: "para" }); };
     for (const seg of segments(text, spans)) {
-      const piece = text.slice(seg.start, seg.end);
-      if (!seg.covers.length) { box.appendChild(document.createTextNode(piece)); continue; }
-      const kinds = [...new Set(seg.covers.map((s) => s.kind))];
-      const mark = el("mark", { class: kinds.map((k) => "hl-" + k).join(" "), text: piece,
-        title: seg.covers.map((s) => s.kind + (s.name ? ": " + s.name : "")).join("; ") });
-      if (kinds.includes("evidence") && !first) { mark.id = "evidence-start"; first = mark; }
-      box.appendChild(mark);
+      const lines = text.slice(seg.start, seg.end).split("\n");
+      lines.forEach((piece, i) => {
+        if (i > 0) flush();
+        if (!piece) return;
+        if (!seg.covers.length) { para.appendChild(document.createTextNode(piece)); return; }
+        const kinds = [...new Set(seg.covers.map((s) => s.kind))];
+        const mark = el("mark", { class: kinds.map((k) => "hl-" + k).join(" "), text: piece,
+          title: seg.covers.map((s) => s.kind + (s.name ? ": " + s.name : "")).join("; ") });
+        if (kinds.includes("evidence") && !first) { mark.id = "evidence-start"; first = mark; }
+        para.appendChild(mark);
+      });
     }
+    flush();
     return first;
   }
 
@@ -568,9 +559,10 @@
     return el("div", { class: "meta-row" }, el("span", { class: "meta-key", text: name }), el("span", { class: "meta-val" }, value));
   }
 
+  /* participants as links to their filters, each with the organisation of their post */
   function people(list, role) {
-    return (list || []).map((p) => el("span", { class: "person hl-" + role,
-      title: [p.title, p.org].filter(Boolean).join(", ") || p.type, text: p.name }));
+    return (list || []).map((p) => el("span", { class: "person" }, chip(p, role),
+      p.org ? [" ", el("small", null, "(", p.title ? p.title + ", " : "", orgChip(p.org), ")")] : null));
   }
 
   async function openEvent(id, push) {
@@ -607,8 +599,8 @@
       metaRow("Source", url ? el("a", { href: url, rel: "noopener noreferrer nofollow", target: "_blank", text: url }) : (doc ? doc.source : ev.source)),
       metaRow("Who", people(ev.actors, "actor")),
       metaRow("With whom", people(ev.recipients, "recipient")),
-      metaRow("Where", ev.where ? ev.where.name + (ev.where.country ? " (" + ev.where.country + ")" : "") : null),
-      metaRow("Date", ev.when && ev.when.text ? whenText(ev.when) + " — “" + ev.when.text + "” (" + ev.when.basis + ")" : whenText(ev.when) + (ev.when && ev.when.basis ? " (" + ev.when.basis + ")" : "")),
+      metaRow("Where", ev.where ? placeChip(ev.where) : null),
+      metaRow("Date", whenText(ev.when) + " — " + precisionNote(ev.when)),
       metaRow("Topics", (ev.topics || []).join("; ")),
       metaRow("Trigger", ev.trigger ? "“" + ev.trigger + "”, confidence " + ev.confidence : null),
       metaRow("Record", [el("a", { href: "/api/events/" + encodeURIComponent(ev.id), text: "event JSON" }), " · ",
@@ -638,9 +630,8 @@
   // ---------------------------------------------------------------- start
   document.addEventListener("DOMContentLoaded", () => {
     setupForm();
-    renderLegend();
     readURL();
-    loadStats();
     load();
+    poll();
   });
 })();
