@@ -41,29 +41,26 @@ def train(training_dir, shared_data, gold_dir, out_dir, epochs, seed):
     click.echo(report.format())
 
 
-def _breadth(kind: str, data_dir: str | None, fmt: str) -> None:
-    from .evaluate.breadth import evaluate_cameo, evaluate_gsr
-    run = evaluate_gsr if kind == "gsr" else evaluate_cameo
-    report = run(_shared(data_dir, "data"))
-    click.echo(json.dumps(report.to_dict(), indent=1) if fmt == "json" else report.format())
+def _breadth_command(name: str, kind: str, doc: str) -> click.Command:
+    """`evaluate-gsr` and `evaluate-cameo`: the same command over two data sets."""
+    def run(data_dir, fmt):
+        from .evaluate.breadth import evaluate_cameo, evaluate_gsr
+        report = (evaluate_gsr if kind == "gsr" else evaluate_cameo)(_shared(data_dir, "data"))
+        click.echo(json.dumps(report.to_dict(), indent=1) if fmt == "json" else report.format())
+
+    run.__doc__ = doc
+    run = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
+                       default="table")(run)
+    run = click.argument("data_dir", required=False)(run)
+    return click.command(name)(run)
 
 
-@click.command("evaluate-gsr")
-@click.argument("data_dir", required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-def evaluate_gsr(data_dir, fmt):
-    """Type and type + actor accuracy on the PLOVER gold-standard records
-    (DATA_DIR: the shared data sets, default ../shared/data)."""
-    _breadth("gsr", data_dir, fmt)
-
-
-@click.command("evaluate-cameo")
-@click.argument("data_dir", required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-def evaluate_cameo(data_dir, fmt):
-    """Pentaclass macro F1 on ConfliBERT's CAMEO test sentences
-    (DATA_DIR: the shared data sets, default ../shared/data)."""
-    _breadth("cameo", data_dir, fmt)
+evaluate_gsr = _breadth_command(
+    "evaluate-gsr", "gsr", "Type and type + actor accuracy on the PLOVER gold-standard records "
+    "(DATA_DIR: the shared data sets, default ../shared/data).")
+evaluate_cameo = _breadth_command(
+    "evaluate-cameo", "cameo", "Pentaclass macro F1 on ConfliBERT's CAMEO test sentences "
+    "(DATA_DIR: the shared data sets, default ../shared/data).")
 
 
 COMMANDS = (train, evaluate_gsr, evaluate_cameo)
