@@ -54,9 +54,10 @@ def test_a_group_named_by_what_it_is_acts(extractor):
 
 
 def test_the_item_place_under_the_headline_is_where_its_act_happened(extractor):
-    text = ("Meeting with members of the Security Council\n\n"
+    text = ("Meeting on the grain harvest\n\n"
             "The Kremlin, Moscow, 2022-02-25T17:45:00Z\n\n"
-            "Vladimir Putin held a meeting with permanent members of the Security Council.\n")
+            "Vladimir Putin held a meeting with Agriculture Minister Dmitry Patrushev on the "
+            "grain harvest.\n")
     meeting = [e for e in _events(extractor, text, published="2022-02-25") if e.type == "CONSULT"]
     assert meeting and meeting[0].where is not None
     assert meeting[0].where.name == "Moscow Kremlin"
