@@ -98,13 +98,19 @@ def title_speaker(title: str | None, people: list[Mention], day: str | None) -> 
 
 
 def _byline(doc: Doc, people: list[Mention]) -> Speaker | None:
-    """'Antony J. Blinken, Secretary of State' as the text's first line."""
-    first = doc.text.lstrip()[:200].split("\n", 1)[0]
-    offset = len(doc.text) - len(doc.text.lstrip())
-    for m in people:
-        if m.start == offset and m.via in {"name", "surname"} and first[m.end - offset:].startswith(",") \
-                and len(first.split()) <= 14:
-            return _from_person(m)
+    """'Antony J. Blinken, Secretary of State' as a line of its own among the text's first
+    lines (under a headline and a date, as statements print it)."""
+    text = doc.text
+    offset = 0
+    for line in text[:400].split("\n")[:8]:
+        start = offset + len(line) - len(line.lstrip())
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        for m in people:
+            if m.start == start and m.via in {"name", "surname"} \
+                    and line.strip()[m.end - start:].startswith(",") and len(line.split()) <= 14:
+                return _from_person(m)
     return None
 
 
