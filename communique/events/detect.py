@@ -39,12 +39,13 @@ class Frame:
 
 
 def find_frames(doc: Doc) -> list[Frame]:
-    from .learned import model_frame, model_predictions
+    from ..learn.model import predicted_triggers
+    from .learned import model_frame
     lex = load_lexicon()
     frames: list[Frame] = []
     claimed: set[int] = set()
     quoted = _quoted_chars(doc.text)
-    learned = model_predictions(doc)
+    learned = predicted_triggers(doc)
     for sent in doc.sents:
         if _speech(sent):
             continue

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from ..learn.model import predicted_triggers
 from .detect import Frame
 
 CARRIER_DEPS = {"dobj", "nsubjpass", "attr"}
@@ -32,6 +31,3 @@ def model_frame(tok: Token, etype: str, mode: str | None) -> Frame | None:
     frame.learned = True
     return frame
 
-
-def model_predictions(doc) -> dict[int, tuple[str, float, str | None]]:
-    return predicted_triggers(doc)
