@@ -88,25 +88,53 @@ class PoolExtractor:
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         """Extraction of each document in order; a document whose worker failed gets the error
-        on its record."""
-        documents = list(documents)
-        queued = {id(entry[0]) for entry in self._ahead} | {id(d) for d in self._buffer}
-        for document in documents:
-            if id(document) not in queued:
-                queued.add(id(document))
-                self.prefetch(document)
-        self._send()
-        for document in documents:
+        on its record. At most `lookahead` documents are sent ahead of the one yielded, so a
+        long input neither waits for all its results in memory nor loses any to the trimming
+        of prefetched documents nobody asked for."""
+        wanted: deque[Document] = deque()
+        source = iter(documents)
+
+        def top_up() -> None:
+            while len(wanted) < self.lookahead:
+                document = next(source, None)
+                if document is None:
+                    break
+                wanted.append(document)
+                if not self._queued(document):
+                    self.prefetch(document)
+            self._send()
+
+        top_up()
+        while wanted:
+            document = wanted.popleft()
             entry = next((e for e in self._ahead if e[0] is document), None)
-            if entry is None:                       # asked for twice, or dropped below
+            if entry is None:                       # asked for twice, or trimmed below
                 self.prefetch(document)
                 self._send()
                 entry = self._ahead[-1]
             self._ahead.remove(entry)
-            yield self._result(document, entry[1], entry[2])
-            # prefetched documents the writer passed over (duplicates) are dropped in time
-            while len(self._ahead) > 4 * self.lookahead:
-                self._ahead.popleft()
+            result = self._result(document, entry[1], entry[2])
+            top_up()
+            self._trim({id(d) for d in wanted})
+            yield result
+
+    def _queued(self, document: Document) -> bool:
+        return (any(e[0] is document for e in self._ahead)
+                or any(d is document for d in self._buffer))
+
+    def _trim(self, wanted: set[int]) -> None:
+        # documents the writer prefetched and then passed over (duplicates) are dropped in time;
+        # documents still wanted never are
+        excess = len(self._ahead) - 4 * self.lookahead
+        if excess <= 0:
+            return
+        kept: deque = deque()
+        for entry in self._ahead:
+            if excess > 0 and id(entry[0]) not in wanted:
+                excess -= 1
+            else:
+                kept.append(entry)
+        self._ahead = kept
 
     def prefetch(self, document: Document) -> None:
         """Start extracting a document that `extract_many` will be asked for later."""
