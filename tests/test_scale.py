@@ -84,6 +84,25 @@ def test_pool_gives_the_records_of_one_process(extractor):
     assert sum(len(r["events"]) for r in got) > 0
 
 
+def test_pool_extracts_each_document_of_a_long_input_once():
+    # a long input once went to the workers all at once and the trimming of unwanted
+    # prefetches dropped wanted ones, which were then extracted a second time
+    import copy
+
+    from communique.ingest import Skipped, read_inputs
+    from communique.scale.pool import PoolExtractor
+    docs = [d for d in read_inputs([str(FIXTURES)]) if not isinstance(d, Skipped)]
+    many = [copy.copy(d) for _ in range(60 // len(docs) + 1) for d in docs][:60]
+    with PoolExtractor(2, task_documents=1) as pool:
+        assert len(many) > 4 * pool.lookahead
+        sent = []
+        submit = pool._pool.submit
+        pool._pool.submit = lambda fn, model, batch: (sent.extend(batch), submit(fn, model, batch))[1]
+        got = [r.document.source for r in pool.extract_many(many)]
+    assert got == [d.source for d in many]
+    assert len(sent) == len(many)
+
+
 def test_extract_cli_same_events_with_two_workers(tmp_path):
     outs = []
     for workers in ("1", "2"):
