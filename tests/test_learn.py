@@ -28,14 +28,35 @@ def test_written_sentences_cover_every_type_and_hold_their_triggers():
     assert sum(1 for s in sentences if not s.events) >= 300      # negatives
 
 
-def test_corpus_labels_keep_no_corpus_text():
+@pytest.mark.parametrize("name", ["corpus_labels.jsonl", "corpus_labels_2.jsonl"])
+def test_corpus_labels_keep_no_corpus_text(name):
     keys = set()
-    with open(TRAINING / "corpus_labels.jsonl", encoding="utf-8") as fh:
+    with open(TRAINING / name, encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
             keys |= set(rec)
             assert "sentence" not in rec and "text" not in rec
     assert {"corpus", "key", "field", "start", "end", "events"} <= keys
+
+
+def test_a_meeting_word_keeps_its_type_when_the_model_is_unsure_how_it_was_held():
+    import numpy
+    import spacy
+    from thinc.api import Ragged
+
+    from communique.learn.model import predicted_triggers, set_type_scores
+    doc = spacy.blank("en")("They held talks")
+    labels = ("AGREE", "CONSULT", "CONSULT|phone", "CONSULT|visit")
+    indices = Ragged(numpy.array([[0, 1], [1, 2], [2, 3]], dtype="int32"),
+                     numpy.array([3], dtype="int32"))
+    # columns: the labels, then the negative label; no single label of "talks" beats "none"
+    scores = numpy.array([[0, 0, 0, 0, 1.0], [0.1, 0, 0, 0, 0.9], [0.05, 0.2, 0.3, 0.1, 0.35]],
+                         dtype="float32")
+    set_type_scores([doc], (indices, scores), labels)
+    got = predicted_triggers(doc, 0.5)
+    assert list(got) == [2]
+    etype, score, mode = got[2]
+    assert (etype, mode) == ("CONSULT", "phone") and score == pytest.approx(0.6)
 
 
 def test_corpus_labels_read_their_sentences_from_the_shared_data():

@@ -10,6 +10,7 @@ by item (never a sentence of an item whose other sentences are trained on).
 """
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import random
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from ..errors import CommuniqueError
 from .annotations import TYPES, Sentence, load_corpus_labels, load_written
-from .model import LABELS, MODES, SPANS_KEY, predicted_triggers
+from .model import LABELS, MODES, SPANS_KEY, predicted_triggers, set_type_scores
 
 # Words that only carry an event noun ("held talks", "expressed support"): the noun is the trigger.
 LIGHT_LEMMAS = {"have", "hold", "make", "take", "give", "pay", "express", "convey", "extend",
@@ -58,8 +59,7 @@ class TrainReport:
 
 def load_training_data(training_dir: str, data_dir: str, gold_dir: str | None) -> list[Sentence]:
     sentences = []
-    corpus = os.path.join(training_dir, "corpus_labels.jsonl")
-    if os.path.exists(corpus):
+    for corpus in sorted(glob.glob(os.path.join(training_dir, "corpus_labels*.jsonl"))):
         sentences += load_corpus_labels(corpus, data_dir, gold_dir)
     sentences += load_written(os.path.join(training_dir, "written"))
     return sentences
@@ -143,7 +143,7 @@ def _score(nlp, held: list, threshold: float = 0.5) -> tuple[dict, dict]:
     docs = [doc for doc, _ in held]
     for doc in docs:
         doc.spans.pop(SPANS_KEY, None)
-    spancat.set_annotations(docs, spancat.predict(docs))
+    set_type_scores(docs, spancat.predict(docs), spancat.labels)
     for doc, gold in held:
         predicted = predicted_triggers(doc, threshold)
         pred = {(i, t) for i, (t, _, _) in predicted.items()}
