@@ -83,9 +83,16 @@ def _first_events(extractor, sentences: list[str], published: str | None) -> lis
             for n, s in enumerate(sentences)]
     out = []
     for result in extractor.extract_many(docs):
-        events = sorted(result.events, key=lambda e: e.evidence.start)
+        events = sorted(result.events, key=_reading_order)
         out.append(events)
     return out
+
+
+def _reading_order(event) -> int:
+    """Where the event's trigger stands in the text: the first event of a sentence is the one
+    whose trigger a reader meets first (all events of one sentence share its evidence)."""
+    at = event.evidence.text.find(event.trigger) if event.trigger else -1
+    return event.evidence.start + max(at, 0)
 
 
 def _names(participants) -> list[str]:
