@@ -88,6 +88,34 @@ def test_post_of_a_person_and_mentions_by_post_and_pronoun(extractor):
     assert thanks and thanks[0].actors[0].name == "Antonio Guterres"
 
 
+def test_it_and_they_after_a_named_side_that_speaks_are_that_side(extractor):
+    text = ("The Interior Ministry of Ruritania said it had arrested twelve suspected smugglers "
+            "near the border on Monday.")
+    result = extractor.extract(read_text(text, published="2022-03-15"))
+    arrests = _by_type(result.events, "COERCE")
+    assert arrests and "Interior Ministry" in arrests[0].actors[0].name, \
+        [e.to_dict() for e in result.events]
+
+
+def test_who_is_on_travel_is_the_traveller(extractor):
+    text = "Assistant Secretary Maria Ortolan is on travel to Ruritania from July 11-15, 2022."
+    result = extractor.extract(read_text(text, published="2022-07-11"))
+    trips = _by_type(result.events, "CONSULT")
+    assert trips and trips[0].actors[0].name == "Maria Ortolan", \
+        [e.to_dict() for e in result.events]
+
+
+def test_a_refusal_read_from_a_negated_verb_is_not_a_negated_event(extractor):
+    from communique.events.learned import model_frame
+    from communique.events.modality import status_of
+    for text, want in [("Norway said that it will not accept the proposal.", "planned"),
+                       ("Norway did not reject the proposal.", "negated")]:
+        doc = extractor.nlp(extractor._doc(read_text(text, published="2022-03-15")))
+        verb = next(t for t in doc if t.lemma_ in {"accept", "reject"})
+        frame = model_frame(verb, "REJECT", None)
+        assert status_of(frame, date_start=None, published="2022-03-15") == want, text
+
+
 def test_status_planned_cancelled_negated(extractor):
     text = ("On June 25, Vladimir Putin will meet with President of Belarus Alexander "
             "Lukashenko in St Petersburg.\n\n"

@@ -17,15 +17,16 @@ from ..records import Mention
 
 
 @functools.lru_cache(maxsize=1)
-def _vocab() -> tuple[frozenset, frozenset, frozenset, frozenset]:
+def _vocab() -> tuple[frozenset, frozenset, frozenset, frozenset, frozenset]:
     with resources.files("communique.data").joinpath("groups.json").open(encoding="utf-8") as fh:
         data = json.load(fh)
     return (frozenset(data["group_nouns"]), frozenset(data["people_nouns"]),
-            frozenset(data["leading_words"]), frozenset(data["own_people_nouns"]))
+            frozenset(data["leading_words"]), frozenset(data["own_people_nouns"]),
+            frozenset(data.get("agent_nouns", [])))
 
 
 def group_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    nouns, people, leading, own_people = _vocab()
+    nouns, people, leading, own_people, agents = _vocab()
     named = {i for m in mentions if m.type in {"ORG", "GPE"} and m.via != "group"
              for i in range(m.start, m.end)}
     covered = set()
@@ -54,7 +55,7 @@ def group_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         if first > tok.i or doc[first].idx in covered:
             continue
         end = _people_phrase_end(doc, tok, people) if tok.lower_ in people else tok.i + 1
-        if first == tok.i and end == tok.i + 1:
+        if first == tok.i and end == tok.i + 1 and not (tok.dep_ == "nsubj" and tok.lower_ in agents):
             continue    # "the troops", "participants": a bare noun names no one in particular
         name = doc[first:end].text
         mention = Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]),

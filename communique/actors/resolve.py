@@ -99,6 +99,7 @@ def resolve_mentions(doc: Doc, mentions: list[Mention], gaz) -> list[Mention]:
             m.name, m.entity_id = holder.name, holder.entity_id
             out.append(m)
     out.extend(_pronouns(doc, out))
+    out.extend(_sayer_pronouns(doc, out))
     from .speakers import speaker_mentions     # "I", "we": the item's speaker
     out.extend(speaker_mentions(doc, out))
     out.sort(key=lambda m: (m.start, -m.end))
@@ -215,4 +216,32 @@ def _pronouns(doc: Doc, resolved: list[Mention]) -> list[Mention]:
         extra.append(Mention(tok.idx, tok.idx + len(tok), tok.text, "PERSON", target.name,
                              entity_id=target.entity_id, title=target.title, org=target.org,
                              sentence=here, via="pronoun"))
+    return extra
+
+
+def _sayer_pronouns(doc: Doc, resolved: list[Mention]) -> list[Mention]:
+    """'it'/'they' as the subject of what a named side says is that side: 'Syria says it will
+    not accept more refugees', 'the ministry said it had detained two men', 'the rebels said
+    they had taken the town'."""
+    saying = set(name_rules()["saying_verbs"])
+    sides = [m for m in resolved if m.type in {"ORG", "GPE"} and m.via != "pronoun"]
+    extra = []
+    for tok in doc:
+        if tok.lower_ not in {"it", "they"} or tok.dep_ not in {"nsubj", "nsubjpass"}:
+            continue
+        clause = tok.head
+        if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in saying:
+            continue
+        sayer = [c for c in clause.head.children if c.dep_ == "nsubj"]
+        if not sayer:
+            continue
+        words = range(sayer[0].left_edge.idx, sayer[0].right_edge.idx + len(sayer[0].right_edge))
+        covering = [m for m in sides if m.start in words and m.end - 1 in words
+                    and m.start <= sayer[0].idx < m.end]
+        if len(covering) != 1:
+            continue
+        side = covering[0]
+        extra.append(Mention(tok.idx, tok.idx + len(tok), tok.text, side.type, side.name,
+                             entity_id=side.entity_id, org=side.org, sentence=side.sentence,
+                             via="pronoun"))
     return extra

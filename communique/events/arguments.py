@@ -47,7 +47,9 @@ def frame_sides(frame: Frame, index: MentionIndex) -> tuple[list[Mention], list[
         if frame.type != "MOBILIZE":    # what a side deploys is no side ("transferred a battalion")
             recipient_heads += [c for c in _children(trig, {"dobj", "dative"})
                                 if c.lemma_.lower() not in lex.words("agreement_nouns")]
-        for p in PARTNER_PREPS + ("to",):
+        # "called on X to ...", "prevailed upon X": whom a request is made of
+        asked_of = ("on", "upon") if frame.type == "REQUEST" else ()
+        for p in PARTNER_PREPS + ("to",) + asked_of:
             recipient_heads += [t for t in preps.get(p, []) if not _is_place(t, index)]
         if frame.participation and frame.noun is not None:
             recipient_heads += _event_noun_partners(frame.noun, index)
@@ -77,6 +79,9 @@ def frame_sides(frame: Frame, index: MentionIndex) -> tuple[list[Mention], list[
     else:   # a noun alone
         noun = frame.noun
         actor_heads += _children(noun, {"poss"})
+        # "X is on travel to Y", "X was on a visit to Y": the subject of the copula
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.lemma_ == "be":
+            actor_heads += _subjects(noun.head.head)
         recipient_heads += _event_noun_partners(noun, index)
         if noun.dep_ in SUBJECTS and noun.head.lemma_.lower() in lex.noun_subject_verbs:
             recipient_heads += [t for p in PARTNER_PREPS for t in _preps(noun.head).get(p, [])]

@@ -134,11 +134,12 @@ def _generic_group(m: Mention) -> bool:
 
 
 def _without_generic_groups(actors: list[Mention], recipients: list[Mention]):
-    """Beside named sides a generic group adds no one an analyst can look up."""
-    if not any(not _generic_group(m) for m in actors + recipients):
-        return actors, recipients
-    return ([m for m in actors if not _generic_group(m)],
-            [m for m in recipients if not _generic_group(m)])
+    """Beside a named side a generic group on the same side adds no one an analyst can look
+    up; alone on its side it is the side ('sent greetings to the participants of the forum')."""
+    def side(mentions: list[Mention]) -> list[Mention]:
+        named = [m for m in mentions if not _generic_group(m)]
+        return named if named else mentions
+    return side(actors), side(recipients)
 
 
 def _named_enough(d: dict) -> bool:

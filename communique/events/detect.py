@@ -80,7 +80,8 @@ def find_frames(doc: Doc) -> list[Frame]:
                 continue
             etype, _, mode = learned[tok.i]
             frame = model_frame(tok, etype, mode)
-            if frame is None or (_in_purpose(frame.trigger, purpose) and not _done(frame.trigger)):
+            if frame is None or (_in_purpose(frame.trigger, purpose) and not _done(frame.trigger)) \
+                    or _scenario(frame.trigger, lex):
                 continue
             frame.absorbed = _frame_tokens(frame, lex)
             claimed.update(frame.absorbed)
@@ -126,6 +127,15 @@ def _person_like(tok: Token, lex: Lexicon) -> bool:
     return any(c.ent_type_ in {"PERSON", "TITLE"} for c in tok.children if c.dep_ in {"compound", "appos"})
 
 
+def _finite(tok: Token) -> bool:
+    """A verb with its own tense or a modal, or the complement of one ('will continue to
+    support'), not an infinitive of purpose ('programmes to support businesses')."""
+    if tok.tag_ in {"VBD", "VBZ", "VBP"} or any(
+            c.dep_ in {"aux", "auxpass"} and c.tag_ != "TO" for c in tok.children):
+        return True
+    return tok.dep_ == "xcomp" and tok.head is not tok and _finite(tok.head)
+
+
 def _needs_met(tok: Token, spec: dict, lex: Lexicon) -> bool:
     if "needs_any" in spec:
         # alternatives: "asked for assistance" or "asked her to consider"
@@ -160,6 +170,13 @@ def _needs_met(tok: Token, spec: dict, lex: Lexicon) -> bool:
             words = lex.words(need[7:])
             objs = _objects(tok) + [c for o in _objects(tok) for c in o.conjuncts]
             if not any(o.lemma_.lower() in words or o.lower_ in words for o in objs):
+                return False
+        elif need == "finite":
+            if not _finite(tok):
+                return False
+        elif need == "no_obj":
+            # "thousands demonstrated", not "demonstrated their resolve"
+            if _children(tok, {"dobj", "ccomp"}):
                 return False
         elif need == "xcomp":
             if not any(c.dep_ == "xcomp" for c in tok.children):
@@ -413,6 +430,22 @@ def _purpose_heads(sent, lex: Lexicon) -> list[Token]:
                     heads.append(toks[after])
                 heads.append(toks[n + len(words) - 1])
     return heads
+
+
+def _scenario(tok: Token, lex: Lexicon) -> bool:
+    """An act the tasks of an exercise rehearse: a verb above it practises, or carries out
+    training tasks ('will fulfil combat training tasks ..., conduct a special operation')."""
+    nouns, verbs = lex.words("scenario_nouns"), lex.words("scenario_verbs")
+    if tok.lemma_.lower() in nouns:
+        return False            # the exercise itself
+    for up in tok.ancestors:
+        if up.lemma_.lower() in verbs:
+            return True
+        for c in up.children:
+            if c.dep_ in {"dobj", "nsubj", "nsubjpass"} and c.i != tok.i and not c.is_ancestor(tok) \
+                    and any(w.lemma_.lower() in nouns or w.lower_ in nouns for w in c.subtree):
+                return True
+    return False
 
 
 def _done(tok: Token) -> bool:

@@ -24,6 +24,16 @@ def _verb_chain(frame: Frame) -> list[Token]:
     return chain
 
 
+def _refusal_by_negation(frame: Frame, lex) -> bool:
+    """'will not accept', 'refused to ...' read as a REJECT by the model: the negation is the
+    refusal, not a sign that it did not happen ('did not reject' stays negated)."""
+    if frame.type != "REJECT":
+        return False
+    word = (frame.noun if frame.noun is not None and frame.via != "verb" else frame.trigger)
+    entry = lex.verbs.get(word.lemma_.lower()) or lex.nouns.get(word.lemma_.lower())
+    return not (entry and entry.get("type") == "REJECT")
+
+
 def status_of(frame: Frame, *, date_start: str | None, published: str | None) -> str:
     lex = load_lexicon()
     st = lex.status
@@ -36,7 +46,7 @@ def status_of(frame: Frame, *, date_start: str | None, published: str | None) ->
     if lemmas & set(st["cancelled_lemmas"]) or any(p in sent_lower for p in st["cancelled_phrases"]):
         return "cancelled"
     near = chain[:3]
-    if any(c.dep_ == "neg" for t in near for c in t.children):
+    if any(c.dep_ == "neg" for t in near for c in t.children) and not _refusal_by_negation(frame, lex):
         return "negated"
     if child_lowers & set(st["planned_aux"]) or any(p in sent_lower for p in st["planned_phrases"]):
         return "planned"
