@@ -255,9 +255,14 @@ def _precision(value: str | None) -> str:
 
 
 def _same_paragraph(doc: Doc, a: Span, b: Span) -> bool:
-    # the tokens' text between the two, not doc.text, which joins the whole document anew
-    between = doc[a.start:b.start].text_with_ws
-    return "\n" not in between.strip("\n") if a.start_char <= b.start_char else False
+    if a.start_char > b.start_char:
+        return False
+    # doc.text joins the whole document anew on every call, and a span's text its tokens:
+    # both cost the distance in tokens, for every pair of a long transcript. Kept once per doc.
+    text = doc.user_data.get("communique_text")
+    if text is None:
+        text = doc.user_data["communique_text"] = doc.text
+    return "\n" not in text[a.start_char:b.start_char].strip("\n")
 
 
 
