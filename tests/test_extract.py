@@ -97,6 +97,18 @@ def test_it_and_they_after_a_named_side_that_speaks_are_that_side(extractor):
         [e.to_dict() for e in result.events]
 
 
+def test_a_person_is_named_by_the_name_without_what_follows_it(extractor):
+    # headlines and transcript labels glue words to a name: "Putin's Victory Day",
+    # "Xi Jinping(retranslated"; the person's surface form (an alias in the store) is the name
+    for text in ["Putin\u2019s Victory Day Address\n\nVladimir Putin addressed the nation on May 9.",
+                 "Xi Jinping(retranslated): We agreed to continue our talks."]:
+        result = extractor.extract(read_text(text, published="2022-05-09"))
+        surfaces = {m.text for m in result.mentions if m.type == "PERSON"}
+        assert surfaces and not any("Victory" in s or "(" in s for s in surfaces), surfaces
+        for m in result.mentions:
+            assert result.document.text[m.start:m.end] == m.text
+
+
 def test_who_is_on_travel_is_the_traveller(extractor):
     text = "Assistant Secretary Maria Ortolan is on travel to Ruritania from July 11-15, 2022."
     result = extractor.extract(read_text(text, published="2022-07-11"))

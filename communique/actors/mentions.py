@@ -119,8 +119,12 @@ def _is_agreement(text: str) -> bool:
 
 def _person(doc: Doc, ent: Span, title_span, org, sent) -> Mention:
     title = _title_text(doc, *title_span, org) if title_span else None
-    return Mention(ent.start_char, ent.end_char, ent.text, "PERSON", _clean_name(ent.text),
-                   title=title, org=org["surface"] if org else None, sentence=sent)
+    # the words the person is named by, without what the NER glued after them ("Putin's
+    # Victory Day", "Price:", "Xi Jinping(retranslated"): the surface is an alias of the person
+    surface = re.split(r"['\u2019]s\b|\s*:|\s*\(", ent.text)[0].rstrip(" ,") or ent.text
+    return Mention(ent.start_char, ent.start_char + len(surface), surface, "PERSON",
+                   _clean_name(ent.text), title=title, org=org["surface"] if org else None,
+                   sentence=sent)
 
 
 def _clean_name(text: str) -> str:
