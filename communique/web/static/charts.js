@@ -100,9 +100,10 @@
         force: { repulsion: 200, gravity: 0.3, edgeLength: [40, 150], layoutAnimation: false, friction: 0.2 },
         zoom: 0.9,
         labelLayout: { hideOverlap: true },
-        // a line of 16 px for 11 px type: the labels kept apart by the overlap check get air
-        label: { show: true, position: "right", fontSize: 11, lineHeight: 16, color: "#263238",
-          textBorderColor: "#fff", textBorderWidth: 3 },
+        // a line of 16 px for 11 px type and 3 px each side: the labels kept apart by the
+        // overlap check get air (ECharts measures on a canvas; the drawn text runs a little wider)
+        label: { show: true, position: "right", fontSize: 11, lineHeight: 16, padding: [0, 3],
+          color: "#263238", textBorderColor: "#fff", textBorderWidth: 3 },
         emphasis: { focus: "adjacency", lineStyle: { width: 4 } },
         lineStyle: { color: "#90a4ae", opacity: 0.7 },
         data: net.nodes.map((n) => ({
