@@ -442,8 +442,10 @@ def _scenario(tok: Token, lex: Lexicon) -> bool:
         if up.lemma_.lower() in verbs:
             return True
         for c in up.children:
+            # the noun itself or its compound ("combat training tasks"), not any word below it
+            words = [c] + [w for w in c.children if w.dep_ in {"compound", "amod"}]
             if c.dep_ in {"dobj", "nsubj", "nsubjpass"} and c.i != tok.i and not c.is_ancestor(tok) \
-                    and any(w.lemma_.lower() in nouns or w.lower_ in nouns for w in c.subtree):
+                    and any(w.lemma_.lower() in nouns or w.lower_ in nouns for w in words):
                 return True
     return False
 

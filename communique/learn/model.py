@@ -110,7 +110,7 @@ def set_type_scores(docs: list[Doc], indices_scores, labels: tuple[str, ...]) ->
             kept.append(float(best_score[row]))
             mode = None
             if etype == "CONSULT":
-                j, mode = max(mode_columns, key=lambda jm: probs[row, jm[0]])
+                _, mode = max(mode_columns, key=lambda jm: probs[row, jm[0]])
             modes.append(mode)
         doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans,
                                          attrs={"scores": kept, "modes": modes})
