@@ -63,4 +63,32 @@ evaluate_cameo = _breadth_command(
     "(DATA_DIR: the shared data sets, default ../shared/data).")
 
 
-COMMANDS = (train, evaluate_gsr, evaluate_cameo)
+@click.command("evaluate-heldback")
+@click.option("--data", "training_dir", default="training", show_default=True,
+              help="The project's training data.")
+@click.option("--shared-data", help="Folder of the shared corpora [default: ../shared/data].")
+@click.option("--gold", "gold_dir", help="Folder of reserved-keys.txt [default: ../shared/gold].")
+@click.option("--thresholds", default="0.8/0.5,0.6/0.5,0.6/0.3,0.9/0.7", show_default=True,
+              help="Pairs of trigger thresholds to compare: CONSULT, SUPPORT and AGREE / the "
+                   "other types.")
+def evaluate_heldback(training_dir, shared_data, gold_dir, thresholds):
+    """The whole reader on the held-back part of the training data, at several trigger
+    thresholds: how the thresholds are chosen without tuning on a yardstick."""
+    from .errors import InputError
+    from .evaluate.heldback import evaluate_held_back
+    try:
+        settings = [tuple(float(x) for x in pair.split("/")) for pair in thresholds.split(",")]
+    except ValueError as exc:
+        raise InputError(f"--thresholds {thresholds!r} is not a list of pairs",
+                         "e.g. --thresholds 0.8/0.5,0.6/0.3") from exc
+    if any(len(pair) != 2 for pair in settings):
+        raise InputError(f"--thresholds {thresholds!r} is not a list of pairs",
+                         "e.g. --thresholds 0.8/0.5,0.6/0.3")
+    rows = evaluate_held_back(training_dir, _shared(shared_data, "data"),
+                              _shared(gold_dir, "gold"), settings)
+    click.echo("thresholds  F1 by origin of the sentences (types found per sentence)")
+    for row in rows:
+        click.echo(row.format())
+
+
+COMMANDS = (train, evaluate_gsr, evaluate_cameo, evaluate_heldback)

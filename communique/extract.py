@@ -41,8 +41,11 @@ class Extractor:
     """Holds the loaded pipeline; build one per process and reuse it."""
 
     def __init__(self, model: str = MODEL, *, batch_size: int = 16,
-                 seconds: float | None = DOC_SECONDS, part_chars: int = PART_CHARS):
+                 seconds: float | None = DOC_SECONDS, part_chars: int = PART_CHARS,
+                 trigger_thresholds: tuple[float, float] | None = None):
         self.nlp = build_pipeline(model)
+        # (CONSULT/SUPPORT/AGREE, other types) for the trigger model; None: its defaults
+        self.trigger_thresholds = trigger_thresholds
         self.batch_size = batch_size
         self.seconds = seconds              # time budget of one document (None: no limit)
         self.part_chars = part_chars        # longer texts go through spaCy's models in parts
@@ -53,7 +56,8 @@ class Extractor:
     def _doc(self, document: Document):
         doc = make_doc(self.nlp, document.text, published=document.published,
                        articles=[a.to_dict() for a in document.articles], title=document.title)
-        doc._.context.update({"doc_id": document.id, "source": document.source})
+        doc._.context.update({"doc_id": document.id, "source": document.source,
+                              "trigger_thresholds": self.trigger_thresholds})
         return doc
 
     def _parse(self, document: Document):
@@ -77,7 +81,8 @@ class Extractor:
         whole = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
         whole._.context = {"published": document.published, "title": document.title,
                            "articles": [a.to_dict() for a in document.articles],
-                           "doc_id": document.id, "source": document.source}
+                           "doc_id": document.id, "source": document.source,
+                           "trigger_thresholds": self.trigger_thresholds}
         for name, proc in self.nlp.pipeline:
             if name in COMMUNIQUE_COMPONENTS:
                 whole = proc(whole)

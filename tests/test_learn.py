@@ -133,3 +133,24 @@ def test_the_model_runs_in_the_pipeline_and_marks_triggers(extractor):
 def test_phrasings_of_official_news_become_events(extractor, text, etype):
     events = extractor.extract(read_text(text, published="2023-02-07")).events
     assert etype in {e.type for e in events}, [(e.type, e.trigger) for e in events]
+
+
+def test_the_whole_reader_on_held_back_sentences_at_several_thresholds(tmp_path, extractor):
+    from communique.evaluate.heldback import evaluate_held_back
+    data = tmp_path / "training"
+    (data / "written").mkdir(parents=True)
+    lines = [
+        {"id": "a", "sentence": "Police arrested twelve protesters outside the parliament of "
+                                "Ruritania on Monday.", "events": [{"type": "COERCE", "trigger": "arrested"}]},
+        {"id": "b", "sentence": "The President of Ruritania met the Prime Minister of Borduria "
+                                "in Strelsau.", "events": [{"type": "CONSULT", "trigger": "met"}]},
+        {"id": "c", "sentence": "The weather in Strelsau was mild for the season.", "events": []},
+    ]
+    (data / "written" / "tiny.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    before = extractor.trigger_thresholds
+    rows = evaluate_held_back(str(data), str(tmp_path), None, [(0.8, 0.5), (0.99, 0.99)],
+                              extractor=extractor, share=1.0)
+    assert [(r.rule_threshold, r.other_threshold) for r in rows] == [(0.8, 0.5), (0.99, 0.99)]
+    first = rows[0].by_origin["written"]
+    assert first["tp"] == 2 and first["fn"] == 0 and first["fp"] == 0, first
+    assert extractor.trigger_thresholds == before
