@@ -78,12 +78,11 @@ def evaluate_heldback(training_dir, shared_data, gold_dir, thresholds):
     from .evaluate.heldback import evaluate_held_back
     try:
         settings = [tuple(float(x) for x in pair.split("/")) for pair in thresholds.split(",")]
+        if any(len(pair) != 2 for pair in settings):
+            raise ValueError("not pairs")
     except ValueError as exc:
         raise InputError(f"--thresholds {thresholds!r} is not a list of pairs",
                          "e.g. --thresholds 0.8/0.5,0.6/0.3") from exc
-    if any(len(pair) != 2 for pair in settings):
-        raise InputError(f"--thresholds {thresholds!r} is not a list of pairs",
-                         "e.g. --thresholds 0.8/0.5,0.6/0.3")
     rows = evaluate_held_back(training_dir, _shared(shared_data, "data"),
                               _shared(gold_dir, "gold"), settings)
     click.echo("thresholds  F1 by origin of the sentences (types found per sentence)")
